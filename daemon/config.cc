@@ -1,0 +1,412 @@
+// Loading and checking chatd's configuration: one table of keys drives the TOML
+// reader, the command-line flags, the range checks and the TOML printer.
+#include "daemon/config.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <CLI/CLI.hpp>
+#include <cassert>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <iterator>
+#include <sstream>
+#include <variant>
+
+#include "daemon/logging.h"
+#include "daemon/names.h"
+
+#ifndef CHATD_VERSION
+#define CHATD_VERSION "dev"
+#endif
+
+namespace chatd {
+namespace {
+
+using Member = std::variant<std::size_t Config::*, std::uint32_t Config::*, int Config::*,
+                            double Config::*, std::string Config::*>;
+// A value as it arrives from a TOML file or a flag, before it is checked.
+using Raw = std::variant<std::int64_t, double, std::string>;
+// Checks a string value; returns what to store, or throws ConfigError.
+using StringCheck = std::string (*)(const std::string& value, const std::string& where);
+
+struct Field {
+  const char* key;        // TOML key; the flag is "--" + key with '-' for '_'
+  const char* type_name;  // shown in --help
+  const char* help;
+  Member member;
+  double min = 0;  // inclusive range of a numeric field; every bound is exact in a double
+  double max = 0;
+  StringCheck check = nullptr;  // for string fields
+};
+
+std::string check_room(const std::string& value, const std::string& where);
+std::string check_motd(const std::string& value, const std::string& where);
+std::string check_log_level(const std::string& value, const std::string& where);
+
+constexpr double kMiB = 1024.0 * 1024.0;
+
+// listen and config are not here: they are not a plain value of one type.
+const Field kFields[] = {
+    {"max_clients", "N", "concurrent connections", &Config::max_clients, 1, 1e7},
+    {"max_per_ip", "N", "concurrent connections from one address, IPv6 per /64 (0 = unlimited)",
+     &Config::max_per_ip, 0, 1e7},
+    {"max_line_bytes", "N", "longest accepted line in bytes, without CR/LF",
+     &Config::max_line_bytes, 64, kMiB},
+    {"output_limit", "BYTES", "queued output before a client counts as a slow consumer",
+     &Config::output_limit, 64, 1024 * kMiB},
+    {"idle_timeout", "SECONDS", "close clients silent this long (0 = never)",
+     &Config::idle_timeout_s, 0, 4294967295.0},
+    {"flood_rate", "N", "lines per second a client may send (0 = off)", &Config::flood_rate, 0,
+     1e6},
+    {"flood_burst", "N", "lines a client may send at once before flood_rate applies",
+     &Config::flood_burst, 0, 1e6},
+    {"announce_limit", "N", "rooms larger than this do not announce joins, parts, quits",
+     &Config::announce_limit, 0, 1e7},
+    {"backlog", "N", "listen backlog", &Config::backlog, 1, 65535},
+    {"default_room", "NAME", "room new users land in", &Config::default_room, 0, 0, check_room},
+    {"motd", "TEXT", "extra welcome line", &Config::motd, 0, 0, check_motd},
+    {"log_level", "LEVEL", "trace, debug, info, warn or error", &Config::log_level, 0, 0,
+     check_log_level},
+};
+
+[[noreturn]] void fail(const std::string& where, std::string_view problem) {
+  throw ConfigError(fmt::format("{}: {}", where, problem));
+}
+
+std::string flag_name(std::string_view key) {
+  std::string flag = "--" + std::string(key);
+  for (char& c : flag) {
+    if (c == '_') c = '-';
+  }
+  return flag;
+}
+
+const Field* find_field(std::string_view key) {
+  for (const Field& f : kFields) {
+    if (key == f.key) return &f;
+  }
+  return nullptr;
+}
+
+bool is_string(const Field& f) {
+  return std::holds_alternative<std::string Config::*>(f.member);
+}
+bool is_float(const Field& f) {
+  return std::holds_alternative<double Config::*>(f.member);
+}
+
+std::string check_room(const std::string& value, const std::string& where) {
+  auto room = normalize_room(value);
+  if (!room) {
+    fail(where, fmt::format("'{}' is not a room name: '#' and 1-{} ASCII letters, digits, '-', "
+                            "'_' or '.' ('dev' means '#dev')",
+                            value, kMaxRoomNameLength));
+  }
+  return *room;
+}
+
+// The motd is sent as one protocol line, so it must not be able to end it.
+std::string check_motd(const std::string& value, const std::string& where) {
+  for (unsigned char c : value) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      fail(where, "must be a single line without control characters");
+    }
+  }
+  return value;
+}
+
+std::string check_log_level(const std::string& value, const std::string& where) {
+  if (!is_log_level(value)) {
+    fail(where, fmt::format("'{}' is not a log level: trace, debug, info, warn or error", value));
+  }
+  return value;
+}
+
+std::string describe(const Raw& raw) {
+  return std::visit([](const auto& v) { return fmt::format("{}", v); }, raw);
+}
+
+const char* expected(const Field& f) {
+  return is_string(f) ? "a string" : is_float(f) ? "a number" : "a whole number";
+}
+
+// Checks the value's type and range against the field, then stores it.
+void set_field(Config& config, const Field& f, const Raw& raw, const std::string& where) {
+  if (is_string(f)) {
+    const auto* s = std::get_if<std::string>(&raw);
+    if (s == nullptr) fail(where, fmt::format("expected a string, got {}", describe(raw)));
+    assert(f.check != nullptr);
+    config.*std::get<std::string Config::*>(f.member) = f.check(*s, where);
+    return;
+  }
+  double x = 0;
+  if (const auto* i = std::get_if<std::int64_t>(&raw)) {
+    x = static_cast<double>(*i);
+  } else if (const auto* d = std::get_if<double>(&raw); d != nullptr && is_float(f)) {
+    x = *d;
+  } else {
+    fail(where, fmt::format("expected {}, got {}", expected(f), describe(raw)));
+  }
+  if (!(x >= f.min && x <= f.max)) {  // also rejects NaN
+    fail(where, fmt::format("must be from {} to {}, got {}", f.min, f.max, describe(raw)));
+  }
+  std::visit(
+      [&](auto member) {
+        using T = std::remove_reference_t<decltype(config.*member)>;
+        if constexpr (std::is_arithmetic_v<T>) config.*member = static_cast<T>(x);
+      },
+      f.member);
+}
+
+// Flags arrive as text; parse them the way the TOML reader would type them.
+Raw raw_from_flag(const Field& f, const std::string& text, const std::string& where) {
+  if (is_string(f)) return text;
+  const char* first = text.data();
+  const char* last = first + text.size();
+  std::from_chars_result r{};
+  Raw raw;
+  if (is_float(f)) {
+    r = std::from_chars(first, last, raw.emplace<double>());
+  } else {
+    r = std::from_chars(first, last, raw.emplace<std::int64_t>());
+  }
+  if (r.ec == std::errc::result_out_of_range) {
+    fail(where, fmt::format("must be from {} to {}, got {}", f.min, f.max, text));
+  }
+  if (text.empty() || r.ec != std::errc() || r.ptr != last) {
+    fail(where, fmt::format("'{}' is not a {}", text, is_float(f) ? "number" : "whole number"));
+  }
+  return raw;
+}
+
+std::string where_in_file(const std::string& path, const toml::node& node, std::string_view key) {
+  return fmt::format("{}:{}: {}", path, node.source().begin.line, key);
+}
+
+Raw raw_from_toml(const Field& f, const toml::node& node, const std::string& where) {
+  if (const auto* i = node.as_integer()) return i->get();
+  if (const auto* d = node.as_floating_point()) return d->get();
+  if (const auto* s = node.as_string()) return s->get();
+  std::ostringstream type;
+  type << node.type();
+  fail(where, fmt::format("expected {}, got a {}", expected(f), type.str()));
+}
+
+reactor::Endpoint endpoint(std::string_view text, const std::string& where) {
+  try {
+    return reactor::parse_endpoint(text);
+  } catch (const std::invalid_argument& e) {
+    fail(where, e.what());
+  }
+}
+
+// listen = "HOST:PORT" or listen = ["HOST:PORT", ...]
+std::vector<reactor::Endpoint> listen_from_toml(const std::string& path, const toml::node& node) {
+  const std::string where = where_in_file(path, node, "listen");
+  if (const auto* s = node.as_string()) return {endpoint(s->get(), where)};
+  const auto* array = node.as_array();
+  if (array == nullptr) fail(where, "expected an array of \"HOST:PORT\" strings");
+  if (array->empty()) fail(where, "must list at least one address");
+  std::vector<reactor::Endpoint> endpoints;
+  for (const toml::node& item : *array) {
+    const std::string item_where = where_in_file(path, item, "listen");
+    const auto* s = item.as_string();
+    if (s == nullptr) fail(item_where, "expected an array of \"HOST:PORT\" strings");
+    endpoints.push_back(endpoint(s->get(), item_where));
+  }
+  return endpoints;
+}
+
+std::string known_keys() {
+  std::string keys = "listen";
+  for (const Field& f : kFields) {
+    keys += fmt::format(", {}", f.key);
+  }
+  return keys;
+}
+
+// Read by hand rather than toml::parse_file, whose error does not say why.
+toml::table parse_file(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    throw ConfigError(fmt::format("cannot read config file {}: {}", path, std::strerror(errno)));
+  }
+  std::string text;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, file)) > 0;) {
+    text.append(buf, n);
+  }
+  const bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (failed) throw ConfigError(fmt::format("cannot read config file {}", path));
+  try {
+    return toml::parse(text, std::string_view(path));
+  } catch (const toml::parse_error& e) {
+    const auto& at = e.source().begin;
+    throw ConfigError(fmt::format("{}:{}:{}: {}", path, at.line, at.column, e.description()));
+  }
+}
+
+void apply_file(Config& config, const std::string& path) {
+  const toml::table doc = parse_file(path);
+  for (auto&& [key, node] : doc) {
+    if (key == "listen") {
+      config.listen = listen_from_toml(path, node);
+      continue;
+    }
+    const std::string where = where_in_file(path, node, key.str());
+    const Field* f = find_field(key.str());
+    if (f == nullptr) fail(where, fmt::format("unknown key; known keys: {}", known_keys()));
+    set_field(config, *f, raw_from_toml(*f, node, where), where);
+  }
+}
+
+// The rules that tie keys together, checked after the flags override the file.
+void check_combination(const Config& c) {
+  if (c.output_limit < c.max_line_bytes) {
+    throw ConfigError(
+        fmt::format("output_limit (--output-limit) is {} but must be at least max_line_bytes "
+                    "(--max-line-bytes), {}, or a client could not be sent one full line",
+                    c.output_limit, c.max_line_bytes));
+  }
+  if (c.flood_rate > 0 && c.flood_burst < 1) {
+    throw ConfigError(fmt::format(
+        "flood_burst (--flood-burst) is {} but must be at least 1 when flood_rate is set",
+        c.flood_burst));
+  }
+  if (c.listen.empty()) throw ConfigError("listen: at least one address is needed");
+}
+
+std::string default_text(const Field& f) {
+  const Config defaults;
+  return std::visit([&](auto member) { return fmt::format("{}", defaults.*member); }, f.member);
+}
+
+// One CLI11 option per table key, collected as text so flags and file values go
+// through the same checks.
+struct FlagSet {
+  CLI::App app{"chatd: a multi-user TCP chat daemon", "chatd"};
+  std::vector<std::string> listen;
+  std::string texts[std::size(kFields)];
+  CLI::Option* options[std::size(kFields)] = {};
+};
+
+// A repeated flag takes its last value (TakeLast), so a wrapper script's
+// setting can be overridden by whoever calls it; only --listen accumulates.
+void add_options(FlagSet& flags, std::string& config_file, bool& check_only) {
+  CLI::App& app = flags.app;
+  app.add_option("--listen", flags.listen, "listen address, repeatable; [::1]:2023 for IPv6")
+      ->type_name("HOST:PORT")
+      ->default_str("0.0.0.0:2023 [::]:2023");
+  app.add_option("--config", config_file, "TOML config file; its keys are the flags' names")
+      ->type_name("FILE")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_flag("--check-config", check_only,
+               "validate flags and file, print the effective config, exit");
+  for (std::size_t i = 0; i < std::size(kFields); ++i) {
+    const Field& f = kFields[i];
+    flags.options[i] = app.add_option(flag_name(f.key), flags.texts[i], f.help)
+                           ->type_name(f.type_name)
+                           ->default_str(default_text(f))
+                           ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
+  app.set_version_flag("--version", "chatd " CHATD_VERSION);
+}
+
+}  // namespace
+
+ConfigLoader ConfigLoader::from_args(int argc, const char* const* argv) {
+  ConfigLoader loader;
+  FlagSet flags;
+  add_options(flags, loader.config_file_, loader.check_only_);
+  try {
+    flags.app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    loader.early_output_ = flags.app.help();
+    return loader;
+  } catch (const CLI::CallForVersion& e) {
+    loader.early_output_ = fmt::format("{}\n", e.what());
+    return loader;
+  } catch (const CLI::ParseError& e) {
+    throw ConfigError(fmt::format("{} (see chatd --help)", e.what()));
+  }
+  for (const std::string& text : flags.listen) {
+    loader.listen_.push_back(endpoint(text, "--listen"));
+  }
+  Config scratch;  // check each flag now, so a typo fails before anything starts
+  for (std::size_t i = 0; i < std::size(kFields); ++i) {
+    if (flags.options[i]->count() == 0) continue;
+    const std::string where = flag_name(kFields[i].key);
+    set_field(scratch, kFields[i], raw_from_flag(kFields[i], flags.texts[i], where), where);
+    loader.flags_.emplace_back(i, flags.texts[i]);
+  }
+  return loader;
+}
+
+Config ConfigLoader::load() const {
+  Config config;
+  config.config_file = config_file_;
+  if (!config_file_.empty()) apply_file(config, config_file_);
+  if (!listen_.empty()) config.listen = listen_;
+  for (const auto& [index, text] : flags_) {
+    const Field& f = kFields[index];
+    const std::string where = flag_name(f.key);
+    set_field(config, f, raw_from_flag(f, text, where), where);
+  }
+  check_combination(config);
+  return config;
+}
+
+namespace {
+
+std::string toml_string(const std::string& s) {
+  std::ostringstream out;
+  out << toml::value<std::string>(s);
+  return out.str();
+}
+
+// Shortest text that reads back to the same double, always typed as a float.
+std::string toml_float(double d) {
+  std::string text = fmt::format("{}", d);
+  if (text.find_first_of(".en") == std::string::npos) text += ".0";
+  return text;
+}
+
+std::string toml_value(const Config& config, const Field& f) {
+  return std::visit(
+      [&](auto member) {
+        const auto& v = config.*member;
+        using T = std::remove_cvref_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) {
+          return toml_string(v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          return toml_float(v);
+        } else {
+          return fmt::format("{}", v);
+        }
+      },
+      f.member);
+}
+
+}  // namespace
+
+std::string to_toml(const Config& config) {
+  std::string out = "# chatd configuration\n";
+  if (!config.config_file.empty()) {
+    out += fmt::format("# read from {}\n", config.config_file);
+  }
+  out += "\n# listen addresses, HOST:PORT or [V6]:PORT\nlisten = [";
+  for (std::size_t i = 0; i < config.listen.size(); ++i) {
+    out += fmt::format("{}{}", i == 0 ? "" : ", ", toml_string(config.listen[i].to_string()));
+  }
+  out += "]\n";
+  for (const Field& f : kFields) {
+    out += fmt::format("# {}\n{} = {}\n", f.help, f.key, toml_value(config, f));
+  }
+  return out;
+}
+
+}  // namespace chatd

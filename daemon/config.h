@@ -1,0 +1,80 @@
+// chatd's configuration: defaults, a TOML file over them, command-line flags over
+// both (DESIGN "Command line"), validation, and printing the result as TOML.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "reactor/address.h"
+
+namespace chatd {
+
+// Every setting with its default. Each TOML key is the field name (idle_timeout
+// for idle_timeout_s); each flag is "--" + the key with '-' for '_'.
+struct Config {
+  std::vector<reactor::Endpoint> listen = {{"0.0.0.0", 2023}, {"::", 2023}};
+  std::string config_file;  // --config only; empty when there is no file
+  std::size_t max_clients = 100000;
+  std::size_t max_per_ip = 0;  // 0 = unlimited
+  std::size_t max_line_bytes = 4096;
+  std::size_t output_limit = 1 << 20;
+  std::uint32_t idle_timeout_s = 0;  // key idle_timeout; 0 = never
+  double flood_rate = 0;             // lines per second; 0 = off
+  double flood_burst = 20;
+  std::size_t announce_limit = 200;
+  int backlog = 4096;
+  std::string default_room = "#lobby";  // always normalized: "dev" is stored as "#dev"
+  std::string motd;                     // empty = no extra welcome line
+  std::string log_level = "info";       // trace, debug, info, warn or error
+};
+
+// A bad flag, file or value. The message is one line naming the flag or the
+// file:line and key, what was wrong and what is allowed, ready for stderr.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Keeps the parsed command line so the configuration can be rebuilt later: on
+// SIGHUP, load() re-reads the file and the same flags override it again.
+//
+// What main does:
+//   ConfigLoader loader = ConfigLoader::from_args(argc, argv);  // may throw ConfigError
+//   if (!loader.early_output().empty()) { print it to stdout; return 0; }  // --help, --version
+//   Config config = loader.load();                              // may throw ConfigError
+//   if (loader.check_only()) { print to_toml(config) to stdout; return 0; }
+// and on ConfigError prints "chatd: " + what() to stderr and exits non-zero.
+class ConfigLoader {
+ public:
+  // Parses the flags (not the file). Throws ConfigError on an unknown flag, a
+  // missing or malformed value, or a value out of range.
+  static ConfigLoader from_args(int argc, const char* const* argv);
+
+  // Defaults, then the --config file if any, then the flags, then the checks
+  // that involve several keys. Throws ConfigError; never returns a bad Config.
+  Config load() const;
+
+  // The --help or --version text; empty unless one of them was given.
+  const std::string& early_output() const { return early_output_; }
+  bool check_only() const { return check_only_; }
+  const std::string& config_file() const { return config_file_; }
+
+ private:
+  std::string early_output_;
+  std::string config_file_;
+  bool check_only_ = false;
+  std::vector<reactor::Endpoint> listen_;  // empty when --listen was not given
+  // The other flags given, as (index in config.cc's key table, text): kept as
+  // text so load() applies them exactly as a file value of the same key.
+  std::vector<std::pair<std::size_t, std::string>> flags_;
+};
+
+// The configuration as a TOML file that load() reads back to the same values
+// (config_file appears only as a comment: a file cannot name itself).
+std::string to_toml(const Config& config);
+
+}  // namespace chatd

@@ -1,0 +1,66 @@
+// Server: chatd's top level on the loop: listeners, admission (max clients,
+// per-address limit), the chat model, flood-control resumes, reload, shutdown.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "daemon/chat.h"
+#include "daemon/config.h"
+#include "reactor/listener.h"
+#include "reactor/loop.h"
+#include "reactor/timer.h"
+
+namespace chatd {
+
+class Session;
+
+class Server final : public reactor::ListenerHandler {
+ public:
+  Server(reactor::Loop& loop, const ConfigLoader& loader, Config config);
+  ~Server();
+
+  // Serves on the sockets systemd passed (LISTEN_FDS) or else binds every
+  // configured address; logs "listening on HOST:PORT" for each. Throws on failure.
+  void start();
+  // SIGTERM/SIGINT: stop accepting, tell everyone, let output drain (bounded by
+  // the drain timeout); the loop then runs out of work and returns.
+  void shutdown();
+  // SIGHUP: re-read the config file with the same flags over it. New limits
+  // apply from the next event; listeners stay. A broken file changes nothing.
+  void reload();
+
+  Chat& chat() { return chat_; }
+  const Config& config() const { return config_; }
+  bool shutting_down() const { return shutting_down_; }
+  std::size_t session_count() const { return sessions_; }
+
+  // Session callbacks.
+  void throttle(Session& s);
+  void on_session_closed(Session& s);
+
+ private:
+  void on_accept(reactor::Connection& c) override;
+  void on_accept_error(int uv_error) override;
+  void refuse(reactor::Connection& c, const reactor::MessageRef& why, const char* log_reason);
+  void resume_throttled();
+  void apply(const Config& config);
+
+  reactor::Loop& loop_;
+  const ConfigLoader& loader_;
+  Config config_;
+  Chat chat_;
+  std::vector<std::unique_ptr<reactor::Listener>> listeners_;
+  std::unordered_map<std::string, std::uint32_t> per_address_;  // PeerAddress::limit_key()
+  std::vector<Session*> throttled_;
+  reactor::Timer throttle_timer_;
+  std::size_t sessions_ = 0;
+  std::uint64_t accept_errors_ = 0;
+  std::uint64_t last_accept_error_log_ms_ = 0;
+  bool shutting_down_ = false;
+};
+
+}  // namespace chatd

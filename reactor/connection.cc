@@ -1,0 +1,183 @@
+// Connection: the read path (loop-wide buffer -> telnet filter -> framer ->
+// handler) and the write path (queue of shared messages -> one writev, then at
+// most one uv_write in flight for what the kernel did not take).
+#include "reactor/connection.h"
+
+#include <cassert>
+
+#include "reactor/connection_handler.h"
+#include "reactor/loop.h"
+
+namespace chatd::reactor {
+namespace {
+// One writev takes at most IOV_MAX (1024) buffers on Linux.
+constexpr std::size_t kMaxBufs = 1024;
+
+std::size_t total_bytes(const uv_buf_t* bufs, std::size_t n) {
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    total += bufs[i].len;
+  return total;
+}
+}  // namespace
+
+Connection::Connection(Loop& loop) : loop_(loop) {
+  tcp_.data = this;
+  write_req_.data = this;
+}
+
+void Connection::send(MessageRef m) {
+  if (state_ != State::kOpen) return;
+  out_.push(std::move(m));
+  if (out_.bytes() > loop_.limits().output_limit) defer_close(CloseReason::kSlowConsumer);
+  loop_.mark_dirty(*this);
+}
+
+void Connection::defer_close(CloseReason why) {
+  if (!close_deferred_) {
+    close_deferred_ = true;
+    deferred_reason_ = why;
+  }
+  loop_.mark_dirty(*this);
+}
+
+void Connection::close(CloseReason why) {
+  if (state_ != State::kOpen) return;
+  state_ = State::kClosing;
+  loop_.on_connection_closing(*this);
+  if (ConnectionHandler* h = handler_) {
+    handler_ = nullptr;
+    h->on_close(*this, why);
+  }
+  // libuv cancels a pending uv_write before this callback runs, so on_write has
+  // seen the end of it and the queued references die with the connection.
+  uv_close(handle(), [](uv_handle_t* h) { delete static_cast<Connection*>(h->data); });
+}
+
+void Connection::close_when_drained() {
+  if (state_ != State::kOpen || draining_) return;
+  if (!reading_paused_) uv_read_stop(stream());
+  paused_tail_.clear();
+  loop_.start_draining(*this);
+  draining_ = true;
+  loop_.mark_dirty(*this);
+}
+
+void Connection::try_write_now(const MessageRef& m) {
+  if (write_in_flight_ != 0 || out_.mid_message()) return;
+  uv_buf_t buf = uv_buf_init(const_cast<char*>(m.data()), m.size());
+  uv_try_write(stream(), &buf, 1);
+}
+
+void Connection::pause_reading() {
+  if (state_ != State::kOpen || draining_ || reading_paused_) return;
+  reading_paused_ = true;
+  uv_read_stop(stream());
+}
+
+void Connection::resume_reading() {
+  if (state_ != State::kOpen || draining_ || !reading_paused_) return;
+  reading_paused_ = false;
+  if (!paused_tail_.empty()) {
+    std::string tail;
+    tail.swap(paused_tail_);
+    handle_bytes(tail.data(), tail.size());
+    if (state_ != State::kOpen || draining_ || reading_paused_) return;
+  }
+  uv_read_start(stream(), on_alloc, on_read);
+}
+
+void Connection::on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
+  auto* c = static_cast<Connection*>(h->data);
+  *buf = uv_buf_init(c->loop_.read_buffer(), Loop::kReadBufferSize);
+}
+
+void Connection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+  auto* c = static_cast<Connection*>(s->data);
+  if (nread > 0) {
+    c->loop_.touch(*c);
+    const std::size_t n = c->telnet_.filter(buf->base, static_cast<std::size_t>(nread));
+    c->handle_bytes(buf->base, n);
+  } else if (nread == UV_EOF || nread == UV_ECONNRESET) {
+    c->close(CloseReason::kPeerClosed);
+  } else if (nread < 0) {
+    c->close(CloseReason::kReadError);
+  }
+}
+
+// Hands every complete line to the handler. Stops as soon as the connection no
+// longer takes lines: a /quit in the middle of a pasted block ends it there, and
+// a flood-control pause keeps the rest, unframed, for resume_reading().
+void Connection::handle_bytes(const char* data, std::size_t n) {
+  struct Sink {
+    Connection& c;
+    bool takes_lines() const {
+      return c.state_ == State::kOpen && !c.draining_ && !c.reading_paused_;
+    }
+    bool on_line(std::string_view line) {
+      c.handler_->on_line(c, line);
+      return takes_lines();
+    }
+    void on_overlong() {
+      if (takes_lines()) c.handler_->on_line_too_long(c);
+    }
+  } sink{*this};
+  const std::size_t used = framer_.feed(data, n, loop_.limits().max_line_bytes, sink);
+  if (used < n && state_ == State::kOpen && !draining_ && reading_paused_) {
+    paused_tail_.append(data + used, n - used);
+  }
+}
+
+void Connection::flush() {
+  if (close_deferred_) {
+    close(deferred_reason_);
+    return;
+  }
+  if (state_ != State::kOpen || write_in_flight_ != 0) return;
+  uv_buf_t bufs[kMaxBufs];
+  while (!out_.empty()) {
+    const std::size_t n = out_.fill(bufs, kMaxBufs);
+    const int r = uv_try_write(stream(), bufs, static_cast<unsigned>(n));
+    if (r == UV_EAGAIN) break;
+    if (r < 0) {
+      close(CloseReason::kWriteError);
+      return;
+    }
+    out_.consume(static_cast<std::size_t>(r));
+    if (static_cast<std::size_t>(r) < total_bytes(bufs, n)) break;
+  }
+  if (!out_.empty()) {
+    write_remainder();
+  } else if (draining_) {
+    close(CloseReason::kByServer);
+  }
+}
+
+// The kernel is full: hand the rest to libuv, which writes it when the socket is
+// writable. The buffers point into the same shared messages; the queue keeps
+// them alive until on_write consumes them.
+void Connection::write_remainder() {
+  uv_buf_t bufs[kMaxBufs];
+  const std::size_t n = out_.fill(bufs, kMaxBufs);
+  const int r = uv_write(&write_req_, stream(), bufs, static_cast<unsigned>(n), on_write);
+  if (r < 0) {
+    close(CloseReason::kWriteError);
+    return;
+  }
+  write_in_flight_ = total_bytes(bufs, n);
+}
+
+void Connection::on_write(uv_write_t* req, int status) {
+  auto* c = static_cast<Connection*>(req->data);
+  const std::size_t written = c->write_in_flight_;
+  c->write_in_flight_ = 0;
+  if (c->state_ != State::kOpen) return;
+  if (status < 0) {
+    c->close(CloseReason::kWriteError);
+    return;
+  }
+  c->out_.consume(written);
+  if (!c->out_.empty() || c->draining_) c->loop_.mark_dirty(*c);
+}
+
+}  // namespace chatd::reactor

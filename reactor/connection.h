@@ -1,0 +1,106 @@
+// Connection: one accepted TCP client. Owns its uv_tcp_t (embedded, so a
+// connection is one allocation), frames what it reads into lines for its
+// handler, and queues shared messages for the loop to flush before it sleeps.
+#pragma once
+
+#include <uv.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "reactor/address.h"
+#include "reactor/close_reason.h"
+#include "reactor/intrusive_list.h"
+#include "reactor/line_framer.h"
+#include "reactor/message.h"
+#include "reactor/output_queue.h"
+#include "reactor/telnet_filter.h"
+
+namespace chatd::reactor {
+
+class ConnectionHandler;
+class Loop;
+struct ActivityTag;
+struct DirtyTag;
+
+// Lifetime: created by a Listener, open until close(), then closing until libuv's
+// close callback deletes it. close() is idempotent. Nothing calls back into a
+// handler after its on_close().
+//
+// send() never writes and never closes, so a room can fan a message out over its
+// members without guards; writes happen in Loop::before_sleep(), and a connection
+// whose queue passes output_limit is closed there too (kSlowConsumer).
+class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
+ public:
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void set_handler(ConnectionHandler* handler) { handler_ = handler; }
+  const PeerAddress& peer() const { return peer_; }
+  Loop& loop() const { return loop_; }
+
+  // Queues a reference to `m`; the bytes leave in this loop iteration if the
+  // kernel takes them. Dropped silently once the connection is closing.
+  void send(MessageRef m);
+  // Closes now: the handler's on_close runs before this returns; queued output
+  // that has not reached the kernel is discarded.
+  void close(CloseReason why);
+  // Stops reading and closes (kByServer) once the queued output has been
+  // written, or after limits().drain_timeout_ms, whichever is first.
+  void close_when_drained();
+  // Writes `m` right now if that cannot split another line, and drops it
+  // otherwise. For a last word to a client that is being cut off.
+  void try_write_now(const MessageRef& m);
+
+  // Flood control: stop and restart reading. Lines already received but not yet
+  // handed to the handler wait, in order, until reading resumes.
+  void pause_reading();
+  void resume_reading();
+
+  bool is_open() const { return state_ == State::kOpen; }
+  bool is_draining() const { return draining_; }
+  bool is_reading_paused() const { return reading_paused_; }
+  std::size_t queued_bytes() const { return out_.bytes(); }
+
+ private:
+  friend class Listener;
+  friend class Loop;
+  enum class State : std::uint8_t { kOpen, kClosing };
+
+  explicit Connection(Loop& loop);
+  ~Connection() = default;
+
+  static void on_alloc(uv_handle_t* h, std::size_t suggested, uv_buf_t* buf);
+  static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
+  static void on_write(uv_write_t* req, int status);
+  void handle_bytes(const char* data, std::size_t n);
+  void flush();
+  void write_remainder();
+  void defer_close(CloseReason why);
+  // Called by the loop before it sleeps: runs a deferred close, or flushes.
+  bool has_deferred_close() const { return close_deferred_; }
+  void run_deferred_close() { close(deferred_reason_); }
+  uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
+  uv_handle_t* handle() { return reinterpret_cast<uv_handle_t*>(&tcp_); }
+
+  uv_tcp_t tcp_;
+  uv_write_t write_req_;
+  Loop& loop_;
+  ConnectionHandler* handler_ = nullptr;
+  OutputQueue out_;
+  LineFramer framer_;
+  std::string paused_tail_;  // bytes read but not framed while reading is paused
+  PeerAddress peer_;
+  std::uint64_t last_activity_ms_ = 0;
+  std::uint64_t drain_deadline_ms_ = 0;
+  std::size_t write_in_flight_ = 0;  // bytes covered by the pending uv_write
+  TelnetFilter telnet_;
+  State state_ = State::kOpen;
+  bool draining_ = false;
+  bool reading_paused_ = false;
+  bool close_deferred_ = false;
+  CloseReason deferred_reason_ = CloseReason::kByServer;
+};
+
+}  // namespace chatd::reactor

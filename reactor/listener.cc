@@ -1,0 +1,106 @@
+// Listener: bind or adopt, listen, accept, and set up each accepted socket.
+#include "reactor/listener.h"
+
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <stdexcept>
+
+#include "reactor/connection.h"
+#include "reactor/loop.h"
+
+namespace chatd::reactor {
+namespace {
+// Dead peers are found by TCP keepalive after this long without traffic.
+constexpr unsigned kKeepAliveDelaySeconds = 60;
+
+sockaddr_storage to_sockaddr(const Endpoint& at) {
+  sockaddr_storage ss{};
+  const int r = at.is_ipv6()
+                    ? uv_ip6_addr(at.host.c_str(), at.port, reinterpret_cast<sockaddr_in6*>(&ss))
+                    : uv_ip4_addr(at.host.c_str(), at.port, reinterpret_cast<sockaddr_in*>(&ss));
+  if (r != 0) {
+    throw std::runtime_error(
+        fmt::format("cannot listen on {}: {}", at.to_string(), describe_error(r)));
+  }
+  return ss;
+}
+}  // namespace
+
+std::string describe_error(int uv_error) {
+  return fmt::format("{} ({})", uv_err_name(uv_error), uv_strerror(uv_error));
+}
+
+Listener::Listener(Loop& loop, const Endpoint& at, int backlog, ListenerHandler& handler)
+    : loop_(loop), handler_(handler), tcp_(loop.uv(), uv_tcp_init, this) {
+  const sockaddr_storage ss = to_sockaddr(at);
+  const unsigned flags = at.is_ipv6() ? UV_TCP_IPV6ONLY : 0;
+  if (const int r = uv_tcp_bind(tcp_.get(), reinterpret_cast<const sockaddr*>(&ss), flags);
+      r != 0) {
+    throw std::runtime_error(
+        fmt::format("cannot listen on {}: {}", at.to_string(), describe_error(r)));
+  }
+  listen(backlog, at.to_string());
+}
+
+Listener::Listener(Loop& loop, int fd, int backlog, ListenerHandler& handler)
+    : loop_(loop), handler_(handler), tcp_(loop.uv(), uv_tcp_init, this) {
+  if (const int r = uv_tcp_open(tcp_.get(), fd); r != 0) {
+    throw std::runtime_error(
+        fmt::format("cannot use inherited socket fd {}: {}", fd, describe_error(r)));
+  }
+  listen(backlog, fmt::format("inherited fd {}", fd));
+}
+
+void Listener::listen(int backlog, const std::string& what) {
+  if (const int r = uv_listen(reinterpret_cast<uv_stream_t*>(tcp_.get()), backlog, on_connection);
+      r != 0) {
+    throw std::runtime_error(fmt::format("cannot listen on {}: {}", what, describe_error(r)));
+  }
+}
+
+std::string Listener::local_address() const {
+  sockaddr_storage ss{};
+  int len = sizeof ss;
+  if (uv_tcp_getsockname(tcp_.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return "unknown";
+  return PeerAddress::from_sockaddr(reinterpret_cast<const sockaddr*>(&ss)).to_string();
+}
+
+void Listener::on_connection(uv_stream_t* server, int status) {
+  auto* self = static_cast<Listener*>(server->data);
+  if (status < 0) {
+    self->handler_.on_accept_error(status);
+    return;
+  }
+  self->accept_one();
+}
+
+void Listener::accept_one() {
+  auto* c = new Connection(loop_);
+  uv_tcp_init(loop_.uv(), &c->tcp_);
+  c->tcp_.data = c;
+  if (const int r = uv_accept(reinterpret_cast<uv_stream_t*>(tcp_.get()), c->stream()); r != 0) {
+    uv_close(c->handle(), [](uv_handle_t* h) { delete static_cast<Connection*>(h->data); });
+    handler_.on_accept_error(r);
+    return;
+  }
+  // Latency matters for chat, and batching is done by the flush before sleep.
+  uv_tcp_nodelay(&c->tcp_, 1);
+  uv_tcp_keepalive(&c->tcp_, 1, kKeepAliveDelaySeconds);
+  sockaddr_storage ss{};
+  int len = sizeof ss;
+  if (uv_tcp_getpeername(&c->tcp_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
+    c->peer_ = PeerAddress::from_sockaddr(reinterpret_cast<const sockaddr*>(&ss));
+  }
+  loop_.on_connection_open(*c);
+  handler_.on_accept(*c);
+  if (!c->is_open() || c->is_draining()) return;
+  if (c->handler_ == nullptr) {
+    c->close(CloseReason::kByServer);
+    return;
+  }
+  uv_read_start(c->stream(), Connection::on_alloc, Connection::on_read);
+}
+
+}  // namespace chatd::reactor

@@ -1,0 +1,54 @@
+// Listener: a listening TCP socket, bound here or inherited (socket activation),
+// that turns each accepted socket into a Connection and hands it to its owner.
+#pragma once
+
+#include <string>
+
+#include "reactor/address.h"
+#include "reactor/uv_handle.h"
+
+namespace chatd::reactor {
+
+class Connection;
+class Loop;
+
+class ListenerHandler {
+ public:
+  // A new connection, already reading-ready. The handler either attaches a
+  // ConnectionHandler (set_handler) or refuses it (send + close_when_drained,
+  // or close). One left without either is closed.
+  virtual void on_accept(Connection& c) = 0;
+  // accept() failed, e.g. UV_EMFILE; the listener keeps listening. libuv itself
+  // sheds the pending connection on fd exhaustion, so this cannot spin.
+  virtual void on_accept_error(int uv_error) = 0;
+
+ protected:
+  ~ListenerHandler() = default;
+};
+
+class Listener {
+ public:
+  // Binds and listens. An IPv6 address is bound IPv6-only, so "[::]:P" and
+  // "0.0.0.0:P" can both be used. Throws std::runtime_error naming the address.
+  Listener(Loop& loop, const Endpoint& at, int backlog, ListenerHandler& handler);
+  // Adopts an inherited listening socket (systemd's LISTEN_FDS). Throws if `fd`
+  // is not a usable TCP socket.
+  Listener(Loop& loop, int fd, int backlog, ListenerHandler& handler);
+
+  // The address actually bound, e.g. "127.0.0.1:40123" after asking for port 0.
+  std::string local_address() const;
+
+ private:
+  static void on_connection(uv_stream_t* server, int status);
+  void accept_one();
+  void listen(int backlog, const std::string& what);
+
+  Loop& loop_;
+  ListenerHandler& handler_;
+  UvHandle<uv_tcp_t> tcp_;
+};
+
+// "EMFILE (too many open files)": for log lines about a libuv error code.
+std::string describe_error(int uv_error);
+
+}  // namespace chatd::reactor

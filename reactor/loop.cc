@@ -1,0 +1,114 @@
+// Loop: the per-iteration work of the reactor. Output is flushed once per
+// iteration, just before the loop blocks (Redis's beforeSleep), so everything a
+// read, timer or close callback produced leaves together, in as few syscalls as
+// the kernel allows.
+#include "reactor/loop.h"
+
+#include <cassert>
+#include <stdexcept>
+#include <string>
+
+#include "reactor/connection.h"
+
+namespace chatd::reactor {
+namespace {
+constexpr std::uint64_t kSweepIntervalMs = 1000;
+}
+
+Loop::Loop() : read_buffer_(std::make_unique<char[]>(kReadBufferSize)) {
+  if (const int r = uv_loop_init(&loop_); r != 0) {
+    throw std::runtime_error(std::string("cannot create event loop: ") + uv_strerror(r));
+  }
+  loop_.data = this;
+  prepare_ = std::make_unique<UvHandle<uv_prepare_t>>(&loop_, uv_prepare_init, this);
+  uv_prepare_start(prepare_->get(),
+                   [](uv_prepare_t* p) { static_cast<Loop*>(p->data)->before_sleep(); });
+  uv_unref(prepare_->handle());
+  sweep_timer_ = std::make_unique<UvHandle<uv_timer_t>>(&loop_, uv_timer_init, this);
+  uv_timer_start(
+      sweep_timer_->get(), [](uv_timer_t* t) { static_cast<Loop*>(t->data)->sweep(); },
+      kSweepIntervalMs, kSweepIntervalMs);
+  uv_unref(sweep_timer_->handle());
+}
+
+Loop::~Loop() {
+  // Whoever set handlers should have closed its connections already; those left
+  // are closed without them, so no handler is called after its owner is gone.
+  for_each_connection([](Connection& c) {
+    c.set_handler(nullptr);
+    c.close(CloseReason::kByServer);
+  });
+  prepare_.reset();
+  sweep_timer_.reset();
+  uv_run(&loop_, UV_RUN_NOWAIT);  // runs the pending close callbacks
+  [[maybe_unused]] const int r = uv_loop_close(&loop_);
+  assert(r == 0 && "a libuv handle outlived its owner");
+}
+
+void Loop::run() {
+  uv_run(&loop_, UV_RUN_DEFAULT);
+}
+
+void Loop::stop() {
+  uv_stop(&loop_);
+}
+
+void Loop::on_connection_open(Connection& c) {
+  c.last_activity_ms_ = now_ms();
+  active_.push_back(c);
+}
+
+void Loop::on_connection_closing(Connection& c) {
+  if (c.draining_) {
+    draining_.remove(c);
+  } else {
+    active_.remove(c);
+  }
+  if (static_cast<ListHook<DirtyTag>&>(c).linked()) dirty_.remove(c);
+}
+
+void Loop::touch(Connection& c) {
+  c.last_activity_ms_ = now_ms();
+  if (!c.draining_) active_.move_to_back(c);
+}
+
+void Loop::start_draining(Connection& c) {
+  active_.remove(c);
+  c.drain_deadline_ms_ = now_ms() + limits_.drain_timeout_ms;
+  draining_.push_back(c);
+}
+
+void Loop::mark_dirty(Connection& c) {
+  if (!static_cast<ListHook<DirtyTag>&>(c).linked()) dirty_.push_back(c);
+}
+
+// Deferred closes run first, so the notices they produce for other connections
+// are flushed in this same pass; then every dirty connection is flushed once.
+// Closing or flushing can dirty further connections: they are appended and
+// handled before the loop sleeps.
+void Loop::before_sleep() {
+  for (Connection* c = dirty_.front(); c != nullptr;) {
+    Connection* next = dirty_.next(*c);
+    if (c->has_deferred_close()) c->run_deferred_close();
+    c = next;
+  }
+  while (Connection* c = dirty_.front()) {
+    dirty_.remove(*c);
+    c->flush();
+  }
+}
+
+void Loop::sweep() {
+  const std::uint64_t now = now_ms();
+  while (Connection* c = draining_.front()) {
+    if (c->drain_deadline_ms_ > now) break;
+    c->close(CloseReason::kByServer);
+  }
+  if (limits_.idle_timeout_ms == 0) return;
+  while (Connection* c = active_.front()) {
+    if (now - c->last_activity_ms_ < limits_.idle_timeout_ms) break;
+    c->close(CloseReason::kIdleTimeout);
+  }
+}
+
+}  // namespace chatd::reactor

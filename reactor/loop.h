@@ -1,0 +1,103 @@
+// Loop: owns the uv_loop_t and everything that happens once per iteration: the
+// shared read buffer, the list of connections, the dirty list flushed "before
+// sleep", deferred closes and the coarse sweep timer for idle and drain deadlines.
+#pragma once
+
+#include <uv.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "reactor/close_reason.h"
+#include "reactor/intrusive_list.h"
+#include "reactor/uv_handle.h"
+
+namespace chatd::reactor {
+
+class Connection;
+struct ActivityTag;
+struct DirtyTag;
+
+// Limits applied to every connection; changing them affects the next event.
+struct ConnectionLimits {
+  std::size_t max_line_bytes = 4096;
+  std::size_t output_limit = std::size_t{1} << 20;
+  std::uint64_t idle_timeout_ms = 0;      // 0 = never
+  std::uint64_t drain_timeout_ms = 5000;  // longest wait for a graceful close
+};
+
+class Loop {
+ public:
+  static constexpr std::size_t kReadBufferSize = 64 * 1024;
+
+  Loop();
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+  // Closes any connection still open, lets libuv finish every close, and asserts
+  // that no handle was leaked (uv_loop_close() == 0).
+  ~Loop();
+
+  // Runs until stop() or until nothing keeps the loop alive.
+  void run();
+  void stop();
+
+  std::uint64_t now_ms() const { return uv_now(&loop_); }
+  const ConnectionLimits& limits() const { return limits_; }
+  void set_limits(const ConnectionLimits& limits) { limits_ = limits; }
+
+  // Open connections, graceful closes in progress included.
+  std::size_t connection_count() const { return active_.size() + draining_.size(); }
+
+  // Calls f(Connection&) once for every connection that is not closing; f may
+  // close the connection it is given, or start its graceful close (the walk reads
+  // the successor first, and visits draining connections before active ones).
+  template <class F>
+  void for_each_connection(F&& f);
+
+  uv_loop_t* uv() { return &loop_; }
+
+ private:
+  friend class Connection;
+  friend class Listener;
+
+  void on_connection_open(Connection& c);
+  void on_connection_closing(Connection& c);
+  void touch(Connection& c);
+  void start_draining(Connection& c);
+  void mark_dirty(Connection& c);
+  void before_sleep();
+  void sweep();
+  char* read_buffer() { return read_buffer_.get(); }
+
+  uv_loop_t loop_;
+  ConnectionLimits limits_;
+  std::unique_ptr<char[]> read_buffer_;
+  // Connections that read, oldest activity first (idle sweep walks from the front).
+  IntrusiveList<Connection, ActivityTag> active_;
+  // Graceful closes in progress, earliest deadline first.
+  IntrusiveList<Connection, ActivityTag> draining_;
+  // Connections with output to flush or a deferred close, this iteration.
+  IntrusiveList<Connection, DirtyTag> dirty_;
+  std::unique_ptr<UvHandle<uv_prepare_t>> prepare_;
+  std::unique_ptr<UvHandle<uv_timer_t>> sweep_timer_;
+};
+
+}  // namespace chatd::reactor
+
+#include "reactor/connection.h"
+
+namespace chatd::reactor {
+
+template <class F>
+void Loop::for_each_connection(F&& f) {
+  for (auto* list : {&draining_, &active_}) {
+    for (Connection* c = list->front(); c != nullptr;) {
+      Connection* next = list->next(*c);
+      f(*c);
+      c = next;
+    }
+  }
+}
+
+}  // namespace chatd::reactor

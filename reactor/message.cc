@@ -1,0 +1,23 @@
+// Allocation of shared outgoing lines.
+#include "reactor/message.h"
+
+#include <cstring>
+#include <new>
+
+namespace chatd::reactor {
+
+Message* Message::create(std::string_view bytes, std::string_view suffix) {
+  const std::size_t size = bytes.size() + suffix.size();
+  void* block = ::operator new(sizeof(Message) + size);
+  auto* m = new (block) Message(static_cast<std::uint32_t>(size));
+  char* out = reinterpret_cast<char*>(m + 1);
+  std::memcpy(out, bytes.data(), bytes.size());
+  std::memcpy(out + bytes.size(), suffix.data(), suffix.size());
+  return m;
+}
+
+MessageRef make_line(std::string_view line) {
+  return MessageRef(Message::create(line, "\r\n"));
+}
+
+}  // namespace chatd::reactor

@@ -1,0 +1,91 @@
+// An immutable outgoing line, formatted once and referenced by every recipient's
+// output queue: the payload of a broadcast exists exactly once in memory.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cassert>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace chatd::reactor {
+
+// Header and bytes in one allocation:
+//
+//   +-------+-------+----------------------------+
+//   | refs_ | size_ | size_ bytes (ends in CRLF) |
+//   +-------+-------+----------------------------+
+//   ^ Message         ^ data()
+//
+// The count is a plain integer: everything runs on the loop's one thread.
+class Message {
+ public:
+  Message(const Message&) = delete;
+  Message& operator=(const Message&) = delete;
+
+  // Copies `bytes` then `suffix` into a new block holding one reference.
+  static Message* create(std::string_view bytes, std::string_view suffix = {});
+
+  const char* data() const { return reinterpret_cast<const char*>(this + 1); }
+  std::uint32_t size() const { return size_; }
+  std::uint32_t refs() const { return refs_; }
+
+  void retain() {
+    assert(refs_ != 0);
+    ++refs_;
+  }
+  void release() {
+    assert(refs_ != 0);
+    if (--refs_ == 0) ::operator delete(this);
+  }
+
+ private:
+  explicit Message(std::uint32_t size) : size_(size) {}
+
+  std::uint32_t refs_ = 1;
+  std::uint32_t size_;
+};
+static_assert(sizeof(Message) == 8 && std::is_trivially_destructible_v<Message>);
+
+// An 8-byte owning reference: copying retains, destruction releases.
+class MessageRef {
+ public:
+  MessageRef() = default;
+  explicit MessageRef(Message* adopted) : m_(adopted) {}
+  MessageRef(const MessageRef& o) : m_(o.m_) {
+    if (m_) m_->retain();
+  }
+  MessageRef(MessageRef&& o) noexcept : m_(std::exchange(o.m_, nullptr)) {}
+  MessageRef& operator=(MessageRef o) noexcept {
+    std::swap(m_, o.m_);
+    return *this;
+  }
+  ~MessageRef() {
+    if (m_) m_->release();
+  }
+
+  explicit operator bool() const { return m_ != nullptr; }
+  const char* data() const { return m_->data(); }
+  std::uint32_t size() const { return m_->size(); }
+  std::string_view view() const { return {m_->data(), m_->size()}; }
+  const Message* get() const { return m_; }
+
+ private:
+  Message* m_ = nullptr;
+};
+
+// Wraps `line` (which must not contain CR or LF) as a protocol line ending in CRLF.
+MessageRef make_line(std::string_view line);
+
+// Formats one protocol line into a stack buffer, then copies it once into a Message.
+template <typename... Args>
+MessageRef format_line(fmt::format_string<Args...> format, Args&&... args) {
+  fmt::memory_buffer buf;
+  fmt::format_to(std::back_inserter(buf), format, std::forward<Args>(args)...);
+  buf.append(std::string_view("\r\n"));
+  return MessageRef(Message::create({buf.data(), buf.size()}));
+}
+
+}  // namespace chatd::reactor
