@@ -4,6 +4,7 @@
 #include "reactor/connection.h"
 
 #include <cassert>
+#include <utility>
 
 #include "reactor/connection_handler.h"
 #include "reactor/loop.h"
@@ -21,10 +22,7 @@ std::size_t total_bytes(const uv_buf_t* bufs, std::size_t n) {
 }
 }  // namespace
 
-Connection::Connection(Loop& loop) : loop_(loop) {
-  tcp_.data = this;
-  write_req_.data = this;
-}
+Connection::Connection(Loop& loop) : loop_(loop) { tcp_.data = this; }
 
 void Connection::send(MessageRef m) {
   if (state_ != State::kOpen) return;
@@ -118,8 +116,9 @@ void Connection::handle_bytes(const char* data, std::size_t n) {
       c.handler_->on_line(c, line);
       return takes_lines();
     }
-    void on_overlong() {
-      if (takes_lines()) c.handler_->on_line_too_long(c);
+    bool on_overlong() {
+      c.handler_->on_line_too_long(c);
+      return takes_lines();
     }
   } sink{*this};
   const std::size_t used = framer_.feed(data, n, loop_.limits().max_line_bytes, sink);
@@ -159,8 +158,11 @@ void Connection::flush() {
 void Connection::write_remainder() {
   uv_buf_t bufs[kMaxBufs];
   const std::size_t n = out_.fill(bufs, kMaxBufs);
-  const int r = uv_write(&write_req_, stream(), bufs, static_cast<unsigned>(n), on_write);
+  write_req_ = new uv_write_t;
+  write_req_->data = this;
+  const int r = uv_write(write_req_, stream(), bufs, static_cast<unsigned>(n), on_write);
   if (r < 0) {
+    delete std::exchange(write_req_, nullptr);
     close(CloseReason::kWriteError);
     return;
   }
@@ -169,6 +171,7 @@ void Connection::write_remainder() {
 
 void Connection::on_write(uv_write_t* req, int status) {
   auto* c = static_cast<Connection*>(req->data);
+  delete std::exchange(c->write_req_, nullptr);
   const std::size_t written = c->write_in_flight_;
   c->write_in_flight_ = 0;
   if (c->state_ != State::kOpen) return;

@@ -85,15 +85,17 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   uv_handle_t* handle() { return reinterpret_cast<uv_handle_t*>(&tcp_); }
 
   uv_tcp_t tcp_;
-  uv_write_t write_req_;
+  // Only while the kernel's buffer is full: most connections never need one,
+  // and an idle connection should not carry its 192 bytes.
+  uv_write_t* write_req_ = nullptr;
   Loop& loop_;
   ConnectionHandler* handler_ = nullptr;
   OutputQueue out_;
   LineFramer framer_;
   std::string paused_tail_;  // bytes read but not framed while reading is paused
   PeerAddress peer_;
+  // Last line received while reading; once draining, the close deadline instead.
   std::uint64_t last_activity_ms_ = 0;
-  std::uint64_t drain_deadline_ms_ = 0;
   std::size_t write_in_flight_ = 0;  // bytes covered by the pending uv_write
   TelnetFilter telnet_;
   State state_ = State::kOpen;

@@ -3,16 +3,16 @@
 
 namespace chatd::reactor {
 
-void LineFramer::carry_tail(const char* data, std::size_t n, std::size_t limit, bool& overlong) {
-  if (discarding_) return;
+bool LineFramer::carry_tail(const char* data, std::size_t n, std::size_t limit) {
+  if (discarding_) return true;
   // One byte over the limit is allowed for the CR that may precede the LF.
   if (carry_.size() + n > limit + 1) {
-    overlong = true;
     discarding_ = true;
     reset_carry();
-    return;
+    return false;
   }
   carry_.append(data, n);
+  return true;
 }
 
 void LineFramer::reset_carry() {

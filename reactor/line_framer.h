@@ -10,10 +10,10 @@
 
 namespace chatd::reactor {
 
-// A Sink has `bool on_line(std::string_view)` (return false to stop feeding, e.g.
-// after the connection closed or paused) and `void on_overlong()` (called once for
-// each line longer than the limit; that line is discarded up to its LF, across any
-// number of feeds). A CR before the LF is removed; the limit counts the bytes of
+// A Sink has `bool on_line(std::string_view)` and `bool on_overlong()` (called once
+// for each line longer than the limit; that line is discarded up to its LF, across
+// any number of feeds). Either returns false to stop feeding, e.g. after the
+// connection closed or paused. A CR before the LF is removed; the limit counts the bytes of
 // the line without it. The carry buffer never holds more than limit + 1 bytes.
 class LineFramer {
  public:
@@ -26,7 +26,8 @@ class LineFramer {
 
  private:
   static constexpr std::size_t kKeptCarryCapacity = 64;
-  void carry_tail(const char* data, std::size_t n, std::size_t limit, bool& overlong);
+  // Keeps a partial line; false (and discarding from here) if it grew too long.
+  bool carry_tail(const char* data, std::size_t n, std::size_t limit);
   void reset_carry();
 
   std::string carry_;
@@ -39,9 +40,7 @@ std::size_t LineFramer::feed(const char* data, std::size_t n, std::size_t limit,
   while (pos < n) {
     const auto* nl = static_cast<const char*>(std::memchr(data + pos, '\n', n - pos));
     if (nl == nullptr) {
-      bool overlong = false;
-      carry_tail(data + pos, n - pos, limit, overlong);
-      if (overlong) sink.on_overlong();
+      if (!carry_tail(data + pos, n - pos, limit)) sink.on_overlong();
       return n;
     }
     const std::size_t len = static_cast<std::size_t>(nl - (data + pos));
@@ -51,16 +50,19 @@ std::size_t LineFramer::feed(const char* data, std::size_t n, std::size_t limit,
       pos = next;
       continue;
     }
-    std::string_view line(data + pos, len);
-    if (!carry_.empty()) {
-      carry_.append(line);
-      line = carry_;
-    }
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    bool keep_going = true;
-    if (line.size() > limit) {
-      sink.on_overlong();
+    const std::string_view tail(data + pos, len);
+    const bool cr = tail.empty() ? carry_.ends_with('\r') : tail.ends_with('\r');
+    bool keep_going;
+    // Measured before joining, so the rest of an over-long line is never copied.
+    if (carry_.size() + tail.size() - (cr ? 1 : 0) > limit) {
+      keep_going = sink.on_overlong();
     } else {
+      std::string_view line = tail;
+      if (!carry_.empty()) {
+        carry_.append(tail);
+        line = carry_;
+      }
+      if (cr) line.remove_suffix(1);
       keep_going = sink.on_line(line);
     }
     if (!carry_.empty()) reset_carry();

@@ -100,7 +100,7 @@ void Listener::accept_one() {
     c->close(CloseReason::kByServer);
     return;
   }
-  uv_read_start(c->stream(), Connection::on_alloc, Connection::on_read);
+  if (!c->is_reading_paused()) uv_read_start(c->stream(), Connection::on_alloc, Connection::on_read);
 }
 
 }  // namespace chatd::reactor

@@ -61,6 +61,7 @@ void Loop::on_connection_open(Connection& c) {
 void Loop::on_connection_closing(Connection& c) {
   if (c.draining_) {
     draining_.remove(c);
+    if (draining_.empty()) uv_unref(sweep_timer_->handle());
   } else {
     active_.remove(c);
   }
@@ -72,9 +73,13 @@ void Loop::touch(Connection& c) {
   if (!c.draining_) active_.move_to_back(c);
 }
 
+// A draining connection does not read, so libuv does not count it as work: the
+// sweep timer is referenced meanwhile, or the loop could return (say after a
+// shutdown closed the listeners) before the last lines were flushed.
 void Loop::start_draining(Connection& c) {
+  if (draining_.empty()) uv_ref(sweep_timer_->handle());
   active_.remove(c);
-  c.drain_deadline_ms_ = now_ms() + limits_.drain_timeout_ms;
+  c.last_activity_ms_ = now_ms() + limits_.drain_timeout_ms;
   draining_.push_back(c);
 }
 
@@ -101,7 +106,7 @@ void Loop::before_sleep() {
 void Loop::sweep() {
   const std::uint64_t now = now_ms();
   while (Connection* c = draining_.front()) {
-    if (c->drain_deadline_ms_ > now) break;
+    if (c->last_activity_ms_ > now) break;
     c->close(CloseReason::kByServer);
   }
   if (limits_.idle_timeout_ms == 0) return;

@@ -17,13 +17,13 @@ git ls-files '*.h' '*.cc' | xargs clang-format --dry-run --Werror
 
 jobs=$(nproc)
 echo "== g++ build (release presets: -O2) and tests"
-cmake --preset release >/dev/null
+cmake --preset release -DCHATD_BUILD_TESTS=ON -DCHATD_BUILD_BENCH=ON >/dev/null
 cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs"
 
 echo "== clang ASan+UBSan build and tests"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-cmake --preset asan-ubsan >/dev/null
+cmake --preset asan-ubsan -DCHATD_BUILD_TESTS=ON >/dev/null
 cmake --build --preset asan-ubsan -j "$jobs"
 ctest --preset asan-ubsan -j "$jobs"

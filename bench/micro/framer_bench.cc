@@ -32,7 +32,7 @@ struct CountingSink {
     ++lines;
     return true;
   }
-  void on_overlong() {}
+  bool on_overlong() { return true; }
 };
 
 void BM_FrameLines(benchmark::State& state) {
