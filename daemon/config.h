@@ -47,7 +47,7 @@ class ConfigError : public std::runtime_error {
 //   if (!loader.early_output().empty()) { print it to stdout; return 0; }  // --help, --version
 //   Config config = loader.load();                              // may throw ConfigError
 //   if (loader.check_only()) { print to_toml(config) to stdout; return 0; }
-// and on ConfigError prints "chatd: " + what() to stderr and exits non-zero.
+// and on ConfigError calls print_fatal_error(e.what()) (logging.h) and exits non-zero.
 class ConfigLoader {
  public:
   // Parses the flags (not the file). Throws ConfigError on an unknown flag, a

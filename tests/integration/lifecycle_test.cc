@@ -1,0 +1,115 @@
+// Integration tests of connection and process life cycle: abrupt and orderly disconnects as
+// the room sees them, and graceful shutdown of the real chatd on SIGTERM / SIGINT.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <string>
+
+#include "tests/support/chatd_process.h"
+#include "tests/support/line_client.h"
+
+namespace chatd::test {
+namespace {
+
+constexpr auto kExitWait = std::chrono::seconds(10);
+
+TEST(Disconnect, ResetIsAnnouncedAsConnectionClosed) {
+  ChatdProcess chatd;
+  LineClient alice = connect_as(chatd.port(), "alice");
+  LineClient bob = connect_as(chatd.port(), "bob");
+  alice.close_with_reset();
+  EXPECT_TRUE(bob.expect_line(equals("*** alice quit (connection closed)"))) << bob.diagnostics();
+}
+
+TEST(Disconnect, ResetWithUnreadOutputIsAnnouncedAsConnectionClosed) {
+  ChatdProcess chatd;
+  LineClient alice = connect_as(chatd.port(), "alice");
+  LineClient bob = connect_as(chatd.port(), "bob");
+  ASSERT_TRUE(alice.send_line("/help"));  // output alice never reads
+  ASSERT_TRUE(alice.send_line("/who"));
+  ASSERT_TRUE(alice.expect_line(starts_with("*** 2 users in"))) << alice.diagnostics();
+  ASSERT_TRUE(alice.send_line("/help"));
+  alice.close_with_reset();
+  EXPECT_TRUE(bob.expect_line(equals("*** alice quit (connection closed)"))) << bob.diagnostics();
+}
+
+TEST(Disconnect, OrderlyCloseIsAnnouncedAsConnectionClosed) {
+  ChatdProcess chatd;
+  LineClient alice = connect_as(chatd.port(), "alice");
+  LineClient bob = connect_as(chatd.port(), "bob");
+  alice.close();
+  EXPECT_TRUE(bob.expect_line(equals("*** alice quit (connection closed)"))) << bob.diagnostics();
+}
+
+TEST(Disconnect, NickIsFreeAgainOnceItsOwnerIsGone) {
+  ChatdProcess chatd;
+  LineClient alice = connect_as(chatd.port(), "alice");
+  LineClient bob = connect_as(chatd.port(), "bob");
+  alice.close_with_reset();
+  ASSERT_TRUE(bob.expect_line(equals("*** alice quit (connection closed)"))) << bob.diagnostics();
+  LineClient again = connect_as(chatd.port(), "alice");  // throws if the nick were still taken
+  ASSERT_TRUE(again.send_line("back"));
+  EXPECT_TRUE(bob.expect_line(equals("<alice> back"))) << bob.diagnostics();
+}
+
+// Every client gets the shutdown line and then EOF, with no quit announcements in between,
+// and chatd exits 0.
+void expect_graceful_shutdown(int sig) {
+  ChatdProcess chatd;
+  std::vector<LineClient> clients;
+  clients.push_back(connect_as(chatd.port(), "alice"));
+  clients.push_back(connect_as(chatd.port(), "bob"));
+  clients.push_back(connect_as(chatd.port(), "carol"));
+  ASSERT_TRUE(clients[2].send_line("/join #dev"));
+  ASSERT_TRUE(clients[2].expect_line(equals("*** carol joined #dev"))) << clients[2].diagnostics();
+
+  ASSERT_TRUE(chatd.send_signal(sig));
+  for (auto& c : clients) {
+    EXPECT_TRUE(c.expect_line(equals("*** server shutting down"))) << c.diagnostics();
+    EXPECT_TRUE(c.read_until_closed()) << c.diagnostics();
+    for (const auto& line : c.skipped()) {
+      EXPECT_EQ(line.find(" quit ("), std::string::npos) << "after shutdown: " << line;
+    }
+  }
+  auto status = chatd.wait_exit(within(kExitWait));
+  ASSERT_TRUE(status) << "chatd still running " << kExitWait.count() << " s after the signal";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+}
+
+TEST(Shutdown, SigtermTellsEveryClientAndExitsZero) {
+  expect_graceful_shutdown(SIGTERM);
+}
+
+TEST(Shutdown, SigintTellsEveryClientAndExitsZero) {
+  expect_graceful_shutdown(SIGINT);
+}
+
+TEST(Shutdown, SigtermWithNoClientsExitsZero) {
+  ChatdProcess chatd;
+  ASSERT_TRUE(chatd.send_signal(SIGTERM));
+  auto status = chatd.wait_exit(within(kExitWait));
+  ASSERT_TRUE(status) << "chatd still running " << kExitWait.count() << " s after SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+}
+
+TEST(Shutdown, ClientThatNeverReadsDoesNotHoldUpTheExit) {
+  ChatdProcess chatd;
+  ClientOptions tiny;
+  tiny.recv_buffer = 4096;
+  LineClient sleeper = connect_as(chatd.port(), "sleeper", default_deadline(), tiny);
+  LineClient talker = connect_as(chatd.port(), "talker");
+  const std::string text(1000, 't');
+  for (int i = 0; i < 200; ++i)
+    ASSERT_TRUE(talker.send_line(text));  // fills sleeper's path
+  ASSERT_TRUE(talker.send_line("/who"));
+  ASSERT_TRUE(talker.expect_line(starts_with("*** 2 users in"))) << talker.diagnostics();
+  ASSERT_TRUE(chatd.send_signal(SIGTERM));
+  auto status = chatd.wait_exit(within(kExitWait));
+  ASSERT_TRUE(status) << "chatd still running " << kExitWait.count() << " s after SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+}
+
+}  // namespace
+}  // namespace chatd::test

@@ -1,0 +1,98 @@
+// Integration tests of chatd's admission and announcement limits: --max-clients refuses
+// with one line then EOF, and --announce-limit silences joins in larger rooms.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/support/chatd_process.h"
+#include "tests/support/line_client.h"
+
+namespace chatd::test {
+namespace {
+
+TEST(MaxClients, ConnectionOverTheLimitGetsOneLineThenEof) {
+  ChatdProcess chatd({"--max-clients", "2"});
+  LineClient first = connect_as(chatd.port(), "first");
+  LineClient second = connect_as(chatd.port(), "second");
+  LineClient third(chatd.port());
+  auto line = third.read_line();
+  ASSERT_TRUE(line) << third.diagnostics();
+  EXPECT_EQ(*line, "! server full, try again later");
+  EXPECT_TRUE(third.read_until_closed()) << third.diagnostics();
+  EXPECT_TRUE(third.skipped().empty()) << "more after the refusal: " << third.skipped().front();
+}
+
+TEST(MaxClients, RefusalLeavesTheAdmittedClientsServed) {
+  ChatdProcess chatd({"--max-clients", "2"});
+  LineClient first = connect_as(chatd.port(), "first");
+  LineClient second = connect_as(chatd.port(), "second");
+  LineClient third(chatd.port());
+  ASSERT_TRUE(third.read_until_closed()) << third.diagnostics();
+  ASSERT_TRUE(first.send_line("still here"));
+  EXPECT_TRUE(second.expect_line(equals("<first> still here"))) << second.diagnostics();
+  for (const auto& line : second.skipped())
+    EXPECT_EQ(line.find(" joined "), std::string::npos);
+}
+
+TEST(MaxClients, FreedSlotIsGivenToTheNextConnection) {
+  ChatdProcess chatd({"--max-clients", "2"});
+  LineClient first = connect_as(chatd.port(), "first");
+  LineClient second = connect_as(chatd.port(), "second");
+  first.close();
+  ASSERT_TRUE(second.expect_line(equals("*** first quit (connection closed)")))
+      << second.diagnostics();
+  LineClient next(chatd.port());
+  auto line = next.read_line();
+  ASSERT_TRUE(line) << next.diagnostics();
+  EXPECT_TRUE(greeting_nick(*line)) << *line;
+}
+
+TEST(AnnounceLimit, JoinsIntoRoomsLargerThanTheLimitAreNotAnnounced) {
+  ChatdProcess chatd({"--announce-limit", "2"});
+  LineClient alice = connect_as(chatd.port(), "alice");
+  LineClient bob = connect_as(chatd.port(), "bob");
+  LineClient carol = connect_as(chatd.port(), "carol");
+  LineClient dave = connect_as(chatd.port(), "dave");
+
+  ASSERT_TRUE(alice.send_line("/join #small"));
+  ASSERT_TRUE(alice.expect_line(equals("*** alice joined #small"))) << alice.diagnostics();
+  ASSERT_TRUE(bob.send_line("/join #small"));  // the room now has 2: announced
+  EXPECT_TRUE(alice.expect_line(equals("*** bob joined #small"))) << alice.diagnostics();
+  ASSERT_TRUE(carol.send_line("/join #small"));
+  ASSERT_TRUE(carol.expect_line(equals("*** carol joined #small"))) << carol.diagnostics();
+
+  // The 4th joiner still sees its own join, but the others do not.
+  ASSERT_TRUE(dave.send_line("/join #small"));
+  EXPECT_TRUE(dave.expect_line(equals("*** dave joined #small"))) << dave.diagnostics();
+  ASSERT_TRUE(dave.send_line("hello small room"));
+  for (LineClient* c : {&alice, &bob, &carol}) {
+    EXPECT_TRUE(c->expect_line(equals("<dave> hello small room"))) << c->diagnostics();
+    for (const auto& line : c->skipped())
+      EXPECT_NE(line, "*** dave joined #small");
+  }
+}
+
+TEST(AnnounceLimit, QuitsFromRoomsLargerThanTheLimitAreNotAnnounced) {
+  ChatdProcess chatd({"--announce-limit", "2"});
+  LineClient alice = connect_as(chatd.port(), "alice");
+  LineClient bob = connect_as(chatd.port(), "bob");
+  LineClient carol = connect_as(chatd.port(), "carol");
+  LineClient dave = connect_as(chatd.port(), "dave");
+  dave.close();  // 4 in #lobby, over the limit
+  // Round trips until chatd has seen dave go (it may read bob's /who first).
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    ASSERT_TRUE(bob.send_line("/who"));
+    auto line = bob.expect_line(matches(R"(\*\*\* [0-9]+ users? in #.*)"));
+    ASSERT_TRUE(line) << bob.diagnostics();
+    gone = line->starts_with("*** 3 users in #lobby");
+  }
+  ASSERT_TRUE(gone) << bob.diagnostics();
+  ASSERT_TRUE(bob.send_line("after dave"));
+  EXPECT_TRUE(alice.expect_line(equals("<bob> after dave"))) << alice.diagnostics();
+  for (const auto& line : alice.skipped())
+    EXPECT_NE(line, "*** dave quit (connection closed)");
+}
+
+}  // namespace
+}  // namespace chatd::test

@@ -1,0 +1,134 @@
+// A chat client as `nc` would be, for integration tests: one TCP connection to chatd on
+// loopback, raw or line-wise sends, and line reads that all end at a deadline.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tests/support/chatd_process.h"
+
+namespace chatd::test {
+
+constexpr auto kDefaultWait = std::chrono::seconds(5);
+inline Deadline default_deadline() {
+  return within(kDefaultWait);
+}
+
+// A test on a received line, with words for failure messages.
+struct LineMatcher {
+  std::function<bool(std::string_view)> test;
+  std::string what;
+};
+LineMatcher equals(std::string line);
+LineMatcher contains(std::string text);
+LineMatcher starts_with(std::string prefix);
+LineMatcher matches(std::string ecmascript_regex);  // the whole line must match
+LineMatcher satisfies(std::function<bool(std::string_view)> pred, std::string what);
+
+struct ClientOptions {
+  std::string host = "127.0.0.1";
+  int recv_buffer = 0;    // SO_RCVBUF set before connect (so the window is small from the start)
+  bool no_delay = false;  // TCP_NODELAY: every send_raw leaves as its own segment
+};
+
+// One connection. The socket is non-blocking underneath; every call that waits polls it with
+// the remaining time to its deadline, so nothing here can hang. A client that should never
+// read (a slow consumer) is simply one whose read functions are not called.
+//
+// Received lines have their CRLF (or a bare LF) stripped; read_raw_line keeps it. The last 32
+// received lines are remembered for diagnostics().
+class LineClient {
+ public:
+  // Connects to host:port; throws std::runtime_error when that fails by the deadline.
+  explicit LineClient(std::uint16_t port, ClientOptions options = {},
+                      Deadline deadline = default_deadline());
+  ~LineClient();
+  LineClient(LineClient&& other) noexcept;
+  LineClient& operator=(LineClient&& other) noexcept;
+  LineClient(const LineClient&) = delete;
+  LineClient& operator=(const LineClient&) = delete;
+
+  int fd() const { return fd_; }
+
+  // Sends all of `bytes` (false if the connection fails or the deadline passes first).
+  bool send_raw(std::string_view bytes, Deadline deadline = default_deadline());
+  // Sends `text` followed by "\n", as nc does.
+  bool send_line(std::string_view text, Deadline deadline = default_deadline());
+
+  // The next line without its line ending, or nullopt on timeout or once the connection is
+  // closed with nothing left (closed() then says which). Bytes left after the last newline
+  // when the peer closes come back as a final line.
+  std::optional<std::string> read_line(Deadline deadline = default_deadline());
+  // The same, with the line ending kept (to check that the server sends CRLF).
+  std::optional<std::string> read_raw_line(Deadline deadline = default_deadline());
+
+  // Reads lines until one matches, skipping at most `max_skip` others; returns the match.
+  // The lines skipped on the way are in skipped(); on failure, diagnostics() says why.
+  std::optional<std::string> expect_line(const LineMatcher& m,
+                                         Deadline deadline = default_deadline(),
+                                         std::size_t max_skip = 1000);
+  std::optional<std::string> expect_line(std::string_view substring,
+                                         Deadline deadline = default_deadline(),
+                                         std::size_t max_skip = 1000);
+  const std::vector<std::string>& skipped() const { return skipped_; }
+
+  // Reads (and discards into skipped(), up to 10000 lines) until the server closes the
+  // connection: true once EOF or a reset is seen, false at the deadline.
+  bool read_until_closed(Deadline deadline = default_deadline());
+  bool closed() const { return closed_; }    // EOF or a connection error seen
+  bool was_reset() const { return reset_; }  // ... and it was ECONNRESET
+
+  // Aborts the connection: SO_LINGER {1, 0} then close() makes the kernel send RST.
+  void close_with_reset();
+  void close();  // orderly close (FIN)
+
+  bool set_recv_buffer(int bytes);  // SO_RCVBUF on the connected socket
+  bool set_no_delay(bool on);       // TCP_NODELAY
+
+  // What the last failed wait was waiting for and why it failed, and the recent lines.
+  std::string diagnostics() const;
+
+  // Non-blocking pieces for driving many clients from one poll() loop (see
+  // expect_line_on_all): receive_available() takes whatever the kernel holds now and returns
+  // false once the connection is closed; next_buffered_line() pops a complete line.
+  bool receive_available();
+  std::optional<std::string> next_buffered_line(bool keep_line_ending = false);
+
+ private:
+  std::optional<std::string> read_line_impl(Deadline deadline, bool keep_line_ending);
+  void remember(const std::string& line);
+  void reset_state();
+
+  int fd_ = -1;
+  std::string in_;  // received bytes; in_[in_pos_..] not yet returned as lines
+  std::size_t in_pos_ = 0;
+  bool closed_ = false;
+  bool reset_ = false;
+  std::vector<std::string> skipped_;
+  std::deque<std::string> recent_;
+  std::string last_failure_;
+};
+
+// Waits, with one poll() over all of them, until every client has received a line matching
+// `m` (skipping at most `max_skip` others each). Returns the indices of the clients that had
+// not by the deadline (empty = all did).
+std::vector<std::size_t> expect_line_on_all(std::vector<LineClient>& clients, const LineMatcher& m,
+                                            Deadline deadline, std::size_t max_skip = 100);
+
+// The nick in a greeting line `*** welcome to chatd, you are NICK in #room (...)`.
+std::optional<std::string> greeting_nick(std::string_view greeting);
+
+// Connects, reads the greeting, renames to `nick` with /nick and waits until the server
+// confirms it with `*** guest-N is now known as NICK`. Throws std::runtime_error (with the
+// client's diagnostics) when any step fails. For tests whose subject is not the greeting.
+LineClient connect_as(std::uint16_t port, std::string_view nick,
+                      Deadline deadline = default_deadline(), ClientOptions options = {});
+
+}  // namespace chatd::test
