@@ -11,8 +11,9 @@ Message* Message::create(std::string_view bytes, std::string_view suffix) {
   void* block = ::operator new(sizeof(Message) + size);
   auto* m = new (block) Message(static_cast<std::uint32_t>(size));
   char* out = reinterpret_cast<char*>(m + 1);
-  std::memcpy(out, bytes.data(), bytes.size());
-  std::memcpy(out + bytes.size(), suffix.data(), suffix.size());
+  // memcpy from an empty view's null data() is undefined, even for 0 bytes.
+  if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+  if (!suffix.empty()) std::memcpy(out + bytes.size(), suffix.data(), suffix.size());
   return m;
 }
 
