@@ -25,7 +25,7 @@ std::size_t total_bytes(const uv_buf_t* bufs, std::size_t n) {
 Connection::Connection(Loop& loop) : loop_(loop) { tcp_.data = this; }
 
 void Connection::send(MessageRef m) {
-  if (state_ != State::kOpen) return;
+  if (state_ != State::kOpen || fin_sent_) return;
   out_.push(std::move(m));
   if (out_.bytes() > loop_.limits().output_limit) defer_close(CloseReason::kSlowConsumer);
   loop_.mark_dirty(*this);
@@ -54,11 +54,51 @@ void Connection::close(CloseReason why) {
 
 void Connection::close_when_drained() {
   if (state_ != State::kOpen || draining_) return;
-  if (!reading_paused_) uv_read_stop(stream());
-  paused_tail_.clear();
-  loop_.start_draining(*this);
   draining_ = true;
+  reading_paused_ = false;
+  paused_tail_.clear();
+  if (!peer_eof_) uv_read_start(stream(), on_alloc, on_read);  // UV_EALREADY if reading
+  loop_.start_draining(*this);
   loop_.mark_dirty(*this);
+}
+
+// Called by flush() once a draining connection has written everything.
+void Connection::finish_drain() {
+  if (peer_eof_) {
+    close(drain_reason_);
+    return;
+  }
+  if (fin_sent_) return;  // waiting for the peer's EOF, or the deadline
+  fin_sent_ = true;
+  auto* req = new uv_shutdown_t;
+  req->data = this;
+  if (uv_shutdown(req, stream(), on_shutdown) != 0) {
+    delete req;
+    close(drain_reason_);
+  }
+}
+
+void Connection::on_shutdown(uv_shutdown_t* req, int status) {
+  auto* c = static_cast<Connection*>(req->data);
+  delete req;
+  if (c->state_ == State::kOpen && status < 0) c->close(c->drain_reason_);
+}
+
+// A peer that only half-closed may still be reading: what it asked for before
+// its EOF is delivered before the connection closes.
+void Connection::on_peer_eof() {
+  peer_eof_ = true;
+  uv_read_stop(stream());
+  if (draining_) {
+    if (fin_sent_) close(drain_reason_);
+    return;
+  }
+  if (out_.empty() && write_in_flight_ == 0) {
+    close(CloseReason::kPeerClosed);
+    return;
+  }
+  drain_reason_ = CloseReason::kPeerClosed;
+  close_when_drained();
 }
 
 void Connection::try_write_now(const MessageRef& m) {
@@ -93,10 +133,13 @@ void Connection::on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
 void Connection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   auto* c = static_cast<Connection*>(s->data);
   if (nread > 0) {
+    if (c->draining_) return;  // read only so that the close is clean
     c->loop_.touch(*c);
     const std::size_t n = c->telnet_.filter(buf->base, static_cast<std::size_t>(nread));
     c->handle_bytes(buf->base, n);
-  } else if (nread == UV_EOF || nread == UV_ECONNRESET) {
+  } else if (nread == UV_EOF) {
+    c->on_peer_eof();
+  } else if (nread == UV_ECONNRESET) {
     c->close(CloseReason::kPeerClosed);
   } else if (nread < 0) {
     c->close(CloseReason::kReadError);
@@ -148,7 +191,7 @@ void Connection::flush() {
   if (!out_.empty()) {
     write_remainder();
   } else if (draining_) {
-    close(CloseReason::kByServer);
+    finish_drain();
   }
 }
 

@@ -46,8 +46,11 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   // Closes now: the handler's on_close runs before this returns; queued output
   // that has not reached the kernel is discarded.
   void close(CloseReason why);
-  // Stops reading and closes (kByServer) once the queued output has been
-  // written, or after limits().drain_timeout_ms, whichever is first.
+  // A graceful close: lines stop reaching the handler, the queued output is
+  // written, then a FIN is sent and the connection closes (kByServer) when the
+  // peer closes its side too, or after limits().drain_timeout_ms at the latest.
+  // Input is read and discarded meanwhile: closing a socket with unread input
+  // would make the kernel reset it and drop the end of the goodbye.
   void close_when_drained();
   // Writes `m` right now if that cannot split another line, and drops it
   // otherwise. For a last word to a client that is being cut off.
@@ -74,6 +77,9 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   static void on_alloc(uv_handle_t* h, std::size_t suggested, uv_buf_t* buf);
   static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
   static void on_write(uv_write_t* req, int status);
+  static void on_shutdown(uv_shutdown_t* req, int status);
+  void on_peer_eof();
+  void finish_drain();
   void handle_bytes(const char* data, std::size_t n);
   void flush();
   void write_remainder();
@@ -100,7 +106,10 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   TelnetFilter telnet_;
   State state_ = State::kOpen;
   bool draining_ = false;
+  bool peer_eof_ = false;  // the peer closed its side; nothing more to read
+  bool fin_sent_ = false;  // our side is shut down; nothing more to write
   bool reading_paused_ = false;
+  CloseReason drain_reason_ = CloseReason::kByServer;  // reported when a drain ends
   bool close_deferred_ = false;
   CloseReason deferred_reason_ = CloseReason::kByServer;
 };

@@ -107,7 +107,7 @@ void Loop::sweep() {
   const std::uint64_t now = now_ms();
   while (Connection* c = draining_.front()) {
     if (c->last_activity_ms_ > now) break;
-    c->close(CloseReason::kByServer);
+    c->close(c->drain_reason_);
   }
   if (limits_.idle_timeout_ms == 0) return;
   while (Connection* c = active_.front()) {

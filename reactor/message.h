@@ -38,11 +38,14 @@ class Message {
   }
   void release() {
     assert(refs_ != 0);
-    if (--refs_ == 0) ::operator delete(this);
+    if (--refs_ == 0) destroy();
   }
 
  private:
   explicit Message(std::uint32_t size) : size_(size) {}
+  // Out of line: the rare path, and g++ 12's -Wuse-after-free misreads the
+  // inlined delete in callers that release several references.
+  void destroy();
 
   std::uint32_t refs_ = 1;
   std::uint32_t size_;

@@ -1,8 +1,6 @@
 // In-process specs for the write path under pressure: partial writes with tiny socket
 // buffers, slow consumers cut off at output_limit without holding anyone else up, and
 // graceful closes that wait for (or give up on) a large queue.
-#include <sys/socket.h>
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -23,27 +21,15 @@ using reactor::format_line;
 using reactor::make_line;
 using reactor::MessageRef;
 
-constexpr int kTinyBuffer = 4096;
-
 class BackpressureTest : public ReactorTest {
  protected:
   void SetUp() override { listen(); }
-
-  // A link whose both socket buffers are tiny, so the kernel takes little at a time.
-  bool open_tight_link(RawClient*& client, RecordingHandler*& peer) {
-    if (!open_link(client, peer, kTinyBuffer)) return false;
-    const int fd = find_accepted_fd(*client);
-    if (fd < 0) {
-      ADD_FAILURE() << "cannot find the accepted socket";
-      return false;
-    }
-    const int size = kTinyBuffer;
-    return setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size) == 0;
-  }
 };
 
 // Numbered lines of about 110 bytes, so any loss, duplication or reordering shows.
-MessageRef numbered(int i) { return format_line("{:08} {}", i, std::string(100, 'w')); }
+MessageRef numbered(int i) {
+  return format_line("{:08} {}", i, std::string(100, 'w'));
+}
 
 TEST_F(BackpressureTest, PartialWritesDeliverEveryByteInOrder) {
   set_limits([](reactor::ConnectionLimits& l) { l.output_limit = std::size_t{64} << 20; });
@@ -54,7 +40,8 @@ TEST_F(BackpressureTest, PartialWritesDeliverEveryByteInOrder) {
   std::string expected;
   int next = 0;
   auto queue_batch = [&] {
-    for (const std::size_t end = expected.size() + (std::size_t{512} << 10); expected.size() < end;) {
+    for (const std::size_t end = expected.size() + (std::size_t{512} << 10);
+         expected.size() < end;) {
       const MessageRef m = numbered(next++);
       expected += m.view();
       peer->conn->send(m);
@@ -112,7 +99,8 @@ TEST_F(BackpressureTest, SlowConsumerIsClosedWhileOthersReceiveEverything) {
   EXPECT_EQ(slow->reason, CloseReason::kSlowConsumer);
   EXPECT_EQ(slow->closes, 1);
   EXPECT_GT(slow->queued_at_close, kLimit);
-  EXPECT_LT(slow->queued_at_close, kLimit + 16 * 120) << "not closed soon after the limit";
+  EXPECT_LT(slow->queued_at_close, kLimit + std::size_t{16} * 120)
+      << "not closed soon after the limit";
   EXPECT_EQ(fast->closes, 0);
 
   broadcast(10);  // the others carry on as if nothing happened
@@ -150,7 +138,45 @@ TEST_F(BackpressureTest, CloseWhenDrainedWaitsForALargeQueueThenEndsWithEof) {
       30s));
   EXPECT_TRUE(client->eof()) << "reset instead of EOF, errno " << client->error();
   EXPECT_TRUE(client->received() == expected) << "the graceful close cut the queue short";
+  client->close();
+  ASSERT_TRUE(pump([&] { return peer->closes != 0; }));
   EXPECT_EQ(peer->closes, 1);
+  EXPECT_EQ(peer->reason, CloseReason::kByServer);
+}
+
+// Lines stop reaching the handler at close_when_drained(), but what the peer sends after
+// that point must still be read. Closing a socket with unread input makes the kernel send a reset and drop what it
+// still holds for the peer: the end of the farewell would be lost. The graceful close must
+// deliver it all and end with EOF even when the peer keeps typing.
+TEST_F(BackpressureTest, GracefulCloseDeliversEverythingEvenIfThePeerKeepsSending) {
+  set_limits([](reactor::ConnectionLimits& l) { l.output_limit = std::size_t{64} << 20; });
+  RawClient* client = nullptr;
+  RecordingHandler* peer = nullptr;
+  ASSERT_TRUE(open_tight_link(client, peer));
+  std::string expected;
+  for (int i = 0; i < 2000; ++i) {
+    const MessageRef m = numbered(i);
+    expected += m.view();
+    peer->conn->send(m);
+  }
+  peer->conn->close_when_drained();
+  client->write_all("still typing\n");  // after reading has stopped
+  // Read most of it, then pause as a slow reader would: the server's queue empties into the
+  // kernel and it closes while the kernel still holds the last bytes for us.
+  ASSERT_TRUE(pump(
+      [&] {
+        client->read_available(4096);
+        return peer->closes != 0 || client->received().size() + 16384 >= expected.size();
+      },
+      30s));
+  ASSERT_TRUE(pump([&] { return peer->closes != 0; }, 10s));
+  ASSERT_TRUE(pump([&] {
+    client->read_available();
+    return client->closed_by_peer();
+  }));
+  EXPECT_TRUE(client->eof()) << "reset instead of EOF, errno " << client->error();
+  EXPECT_EQ(client->received().size(), expected.size()) << "the end of the farewell was lost";
+  EXPECT_TRUE(client->received() == expected);
   EXPECT_EQ(peer->reason, CloseReason::kByServer);
 }
 
@@ -162,7 +188,8 @@ TEST_F(BackpressureTest, DrainTimeoutClosesAPeerThatNeverReads) {
   RawClient* client = nullptr;
   RecordingHandler* peer = nullptr;
   ASSERT_TRUE(open_tight_link(client, peer));
-  for (int i = 0; i < 20000; ++i) peer->conn->send(numbered(i));  // about 2 MiB
+  for (int i = 0; i < 20000; ++i)
+    peer->conn->send(numbered(i));  // about 2 MiB
   const auto start = std::chrono::steady_clock::now();
   peer->conn->close_when_drained();
   // The deadline is checked by the sweep, which runs once a second.
@@ -185,6 +212,8 @@ TEST_F(BackpressureTest, RefusalLineThenGracefulCloseFromOnAccept) {
   }));
   EXPECT_TRUE(client.eof());
   EXPECT_EQ(client.received(), "server full\r\n");
+  client.close();
+  ASSERT_TRUE(pump([&] { return !server().accepted.empty() && server().accepted[0]->closes != 0; }));
   ASSERT_EQ(server().accepted.size(), 1u);
   EXPECT_EQ(server().accepted[0]->closes, 1);
   EXPECT_EQ(server().accepted[0]->reason, CloseReason::kByServer);

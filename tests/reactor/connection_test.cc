@@ -1,12 +1,13 @@
 // In-process specs for Connection on real loopback sockets: lines in, lines out, the
 // flush before sleep, graceful and abrupt closes from either side, and idle timeouts.
+#include "reactor/connection.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
 #include <vector>
 
-#include "reactor/connection.h"
 #include "reactor/message.h"
 #include "tests/reactor/harness.h"
 #include "tests/support/pump.h"
@@ -108,7 +109,8 @@ TEST_F(ConnectionTest, CloseWhenDrainedDeliversQueuedLinesThenEof) {
   ASSERT_TRUE(open_link(client, peer));
   peer->line_hook = [](RecordingHandler& h, std::string_view line) {
     if (line != "quit") return;
-    for (int i = 0; i < 3; ++i) h.conn->send(format_line("bye {}", i));
+    for (int i = 0; i < 3; ++i)
+      h.conn->send(format_line("bye {}", i));
     h.conn->close_when_drained();
     EXPECT_TRUE(h.conn->is_draining());
   };
@@ -120,6 +122,9 @@ TEST_F(ConnectionTest, CloseWhenDrainedDeliversQueuedLinesThenEof) {
   EXPECT_TRUE(client->eof()) << "reset instead of EOF, errno " << client->error();
   EXPECT_EQ(client->received(), "bye 0\r\nbye 1\r\nbye 2\r\n");
   EXPECT_EQ(peer->lines, (Lines{"quit"}));
+  // The server sent its FIN and waits for ours, as nc sends it after EOF.
+  client->close();
+  ASSERT_TRUE(pump([&] { return peer->closes != 0; }));
   EXPECT_EQ(peer->closes, 1);
   EXPECT_EQ(peer->reason, CloseReason::kByServer);
   EXPECT_EQ(loop().connection_count(), 0u);
@@ -211,8 +216,7 @@ TEST_F(ConnectionTest, PeerResetClosesWithPeerClosedExactlyOnce) {
   EXPECT_EQ(peer->closes, 1);
   // The queued line may be written first and fail (a write error), or the reset may be
   // read first; either way the connection ends once and nothing is left behind.
-  EXPECT_TRUE(peer->reason == CloseReason::kPeerClosed ||
-              peer->reason == CloseReason::kWriteError)
+  EXPECT_TRUE(peer->reason == CloseReason::kPeerClosed || peer->reason == CloseReason::kWriteError)
       << reactor::to_string(*peer->reason);
   EXPECT_EQ(loop().connection_count(), 0u);
 }
