@@ -49,7 +49,10 @@ Chat::RenameResult Chat::rename(Member& m, std::string_view new_nick) {
 }
 
 void Chat::say(Member& m, ChatEvent::Kind kind, std::string_view text) {
-  if (Room* room = m.room()) room->broadcast({kind, m.nick(), room->name(), text}, &m);
+  if (Room* room = m.room()) {
+    room->broadcast({kind, m.nick(), room->name(), text}, &m);
+    ++messages_relayed_;
+  }
 }
 
 // Announcements are made while the member is still in the room (and excluded),

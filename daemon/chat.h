@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,8 @@ class Chat {
   Member* find_member(std::string_view nick) const { return nicks_.find(nick); }
   const RoomRegistry& rooms() const { return rooms_; }
   std::size_t member_count() const { return nicks_.size(); }
+  // Lines relayed by say() since start (systemd STATUS= shows the rate).
+  std::uint64_t messages_relayed() const { return messages_relayed_; }
 
  private:
   void announce(const Room& room, const ChatEvent& e, const Member* except) const;
@@ -54,6 +57,7 @@ class Chat {
   Settings settings_;
   NickRegistry nicks_;
   RoomRegistry rooms_;
+  std::uint64_t messages_relayed_ = 0;
 };
 
 }  // namespace chatd

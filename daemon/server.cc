@@ -36,6 +36,7 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
       loader_(loader),
       config_(std::move(config)),
       chat_(chat_settings(config_)),
+      status_(loop, [this] { return counters(); }),
       throttle_timer_(loop, [this] { resume_throttled(); }) {
   throttle_timer_.unref();
   loop_.set_limits(connection_limits(config_));
@@ -61,7 +62,8 @@ void Server::start() {
     spdlog::info("listening on {}{}", l->local_address(),
                  fds.empty() ? "" : " (socket activation)");
   }
-  systemd::notify("READY=1");
+  if (!fds.empty()) spdlog::info("socket-activated: the configured listen addresses are not bound");
+  status_.ready();
 }
 
 void Server::on_accept(reactor::Connection& c) {
@@ -126,7 +128,7 @@ void Server::resume_throttled() {
 void Server::shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
-  systemd::notify("STOPPING=1");
+  status_.stopping();
   spdlog::info("shutting down: {} clients to notify", sessions_);
   listeners_.clear();
   throttle_timer_.stop();
@@ -139,7 +141,7 @@ void Server::shutdown() {
 }
 
 void Server::reload() {
-  systemd::notify("RELOADING=1");
+  status_.reloading();
   try {
     Config fresh = loader_.load();
     fresh.listen = config_.listen;  // listeners are kept as they are
@@ -148,7 +150,11 @@ void Server::reload() {
   } catch (const std::exception& e) {
     spdlog::error("reload failed, keeping the running configuration: {}", e.what());
   }
-  systemd::notify("READY=1");
+  status_.reloaded();
+}
+
+ServiceCounters Server::counters() const {
+  return {sessions_, chat_.rooms().size(), chat_.messages_relayed()};
 }
 
 void Server::apply(const Config& config) {

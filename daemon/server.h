@@ -10,6 +10,7 @@
 
 #include "daemon/chat.h"
 #include "daemon/config.h"
+#include "daemon/service_status.h"
 #include "reactor/listener.h"
 #include "reactor/loop.h"
 #include "reactor/timer.h"
@@ -48,11 +49,13 @@ class Server final : public reactor::ListenerHandler {
   void refuse(reactor::Connection& c, const reactor::MessageRef& why, const char* log_reason);
   void resume_throttled();
   void apply(const Config& config);
+  ServiceCounters counters() const;
 
   reactor::Loop& loop_;
   const ConfigLoader& loader_;
   Config config_;
   Chat chat_;
+  ServiceStatus status_;  // sd_notify: READY, STATUS, WATCHDOG, RELOADING, STOPPING
   std::vector<std::unique_ptr<reactor::Listener>> listeners_;
   std::unordered_map<std::string, std::uint32_t> per_address_;  // PeerAddress::limit_key()
   std::vector<Session*> throttled_;

@@ -21,6 +21,10 @@ cmake --preset release -DCHATD_BUILD_TESTS=ON -DCHATD_BUILD_BENCH=ON >/dev/null
 cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs"
 
+echo "== systemd: the installed units under a real systemd (PID 1 in an nspawn container)"
+# Installs systemd-container if needed; skips (exit 0) only when not root.
+scripts/systemd-boot-test.sh build/release
+
 echo "== clang ASan+UBSan build and tests"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -131,7 +131,8 @@ std::optional<Notification> NotifySocket::next(Deadline deadline) {
 
 std::optional<Notification> NotifySocket::wait_for(std::string_view line_prefix,
                                                    Deadline deadline) {
-  return wait_for(line_prefix, [](const Notification&) { return true; }, deadline);
+  return wait_for(
+      line_prefix, [](const Notification&) { return true; }, deadline);
 }
 
 void NotifySocket::collect_until(Deadline deadline) {

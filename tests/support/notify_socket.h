@@ -13,6 +13,16 @@
 
 namespace chatd::test {
 
+// chatd built without libsystemd (CHATD_WITH_SYSTEMD=OFF or no libsystemd-dev)
+// sends no notifications and refuses socket activation: tests of either skip.
+#ifdef CHATD_HAVE_SYSTEMD
+inline constexpr bool kChatdHasLibsystemd = true;
+#else
+inline constexpr bool kChatdHasLibsystemd = false;
+#endif
+#define SKIP_WITHOUT_LIBSYSTEMD() \
+  if (!::chatd::test::kChatdHasLibsystemd) GTEST_SKIP() << "chatd built without libsystemd"
+
 // One datagram: "READY=1\nSTATUS=..." and who sent it.
 struct Notification {
   std::string text;
