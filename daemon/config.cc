@@ -57,12 +57,25 @@ const Field kFields[] = {
      &Config::max_line_bytes, 64, kMiB},
     {"output_limit", "BYTES", "queued output before a client counts as a slow consumer",
      &Config::output_limit, 64, 1024 * kMiB},
+    {"output_soft_limit", "BYTES",
+     "queued output a client may exceed only for output_soft_seconds (0 = off)",
+     &Config::output_soft_limit, 0, 1024 * kMiB},
+    {"output_soft_seconds", "SECONDS", "how long a client may stay over output_soft_limit",
+     &Config::output_soft_seconds, 1, 86400},
     {"idle_timeout", "SECONDS", "close clients silent this long (0 = never)",
      &Config::idle_timeout_s, 0, 4294967295.0},
     {"flood_rate", "N", "lines per second a client may send (0 = off)", &Config::flood_rate, 0,
      1e6},
     {"flood_burst", "N", "lines a client may send at once before flood_rate applies",
      &Config::flood_burst, 0, 1e6},
+    {"connect_rate", "N", "new connections per second from one address (0 = off)",
+     &Config::connect_rate, 0, 1e6},
+    {"connect_burst", "N", "new connections from one address at once before connect_rate applies",
+     &Config::connect_burst, 1, 1e6},
+    {"total_connect_rate", "N", "new connections per second from everyone (0 = off)",
+     &Config::total_connect_rate, 0, 1e7},
+    {"total_connect_burst", "N", "new connections at once before total_connect_rate applies",
+     &Config::total_connect_burst, 1, 1e7},
     {"announce_limit", "N", "rooms larger than this do not announce joins, parts, quits",
      &Config::announce_limit, 0, 1e7},
     {"backlog", "N", "listen backlog", &Config::backlog, 1, 65535},
@@ -271,6 +284,12 @@ void check_combination(const Config& c) {
         fmt::format("output_limit (--output-limit) is {} but must be at least max_line_bytes "
                     "(--max-line-bytes), {}, or a client could not be sent one full line",
                     c.output_limit, c.max_line_bytes));
+  }
+  if (c.output_soft_limit >= c.output_limit) {
+    throw ConfigError(
+        fmt::format("output_soft_limit (--output-soft-limit) is {} but must be below output_limit "
+                    "(--output-limit), {} (0 turns it off)",
+                    c.output_soft_limit, c.output_limit));
   }
   if (c.flood_rate > 0 && c.flood_burst < 1) {
     throw ConfigError(fmt::format(

@@ -22,9 +22,15 @@ struct Config {
   std::size_t max_per_ip = 0;  // 0 = unlimited
   std::size_t max_line_bytes = 4096;
   std::size_t output_limit = 1 << 20;
-  std::uint32_t idle_timeout_s = 0;  // key idle_timeout; 0 = never
-  double flood_rate = 0;             // lines per second; 0 = off
+  std::size_t output_soft_limit = 0;       // 0 = off
+  std::uint32_t output_soft_seconds = 10;  // how long a client may stay over the soft limit
+  std::uint32_t idle_timeout_s = 0;        // key idle_timeout; 0 = never
+  double flood_rate = 0;                   // lines per second; 0 = off
   double flood_burst = 20;
+  double connect_rate = 0;  // new connections per second from one address; 0 = off
+  double connect_burst = 20;
+  double total_connect_rate = 0;  // new connections per second in all; 0 = off
+  double total_connect_burst = 1000;
   std::size_t announce_limit = 200;
   int backlog = 4096;
   std::string default_room = "#lobby";  // always normalized: "dev" is stored as "#dev"

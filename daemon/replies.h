@@ -36,6 +36,9 @@ inline constexpr char kLineTooLong[] = "! line too long (limit {} bytes); it was
 inline constexpr char kServerFull[] = "! server full, try again later";
 inline constexpr char kTooManyFromAddress[] =
     "! too many connections from your address, try again later";
+inline constexpr char kConnectingTooFast[] =
+    "! too many new connections from your address, try again in a few seconds";
+inline constexpr char kServerBusy[] = "! server busy, try again in a few seconds";
 inline constexpr char kNickTaken[] = "! nick taken: {}";
 inline constexpr char kInvalidNick[] = "! invalid nick: {}";
 inline constexpr char kInvalidRoom[] = "! invalid room: {}";

@@ -13,6 +13,8 @@
 
 namespace chatd {
 namespace {
+// How often per-address connect buckets that have refilled are forgotten.
+constexpr std::uint64_t kForgetIntervalMs = 10000;
 // How often throttled senders are checked for refilled tokens.
 constexpr std::uint64_t kThrottleTickMs = 20;
 // Accept errors (fd exhaustion) are logged at most this often, with a count.
@@ -22,10 +24,16 @@ Chat::Settings chat_settings(const Config& c) {
   return {c.announce_limit, c.default_room};
 }
 
+ConnectLimiter::Rates connect_rates(const Config& c) {
+  return {c.connect_rate, c.connect_burst, c.total_connect_rate, c.total_connect_burst};
+}
+
 reactor::ConnectionLimits connection_limits(const Config& c) {
   reactor::ConnectionLimits limits;
   limits.max_line_bytes = c.max_line_bytes;
   limits.output_limit = c.output_limit;
+  limits.soft_output_limit = c.output_soft_limit;
+  limits.soft_output_ms = std::uint64_t{c.output_soft_seconds} * 1000;
   limits.idle_timeout_ms = std::uint64_t{c.idle_timeout_s} * 1000;
   return limits;
 }
@@ -37,8 +45,12 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
       config_(std::move(config)),
       chat_(chat_settings(config_)),
       status_(loop, [this] { return counters(); }),
-      throttle_timer_(loop, [this] { resume_throttled(); }) {
+      throttle_timer_(loop, [this] { resume_throttled(); }),
+      connect_limiter_(connect_rates(config_)),
+      forget_timer_(loop, [this] { connect_limiter_.forget_idle(loop_.now_ms()); }) {
   throttle_timer_.unref();
+  forget_timer_.start(kForgetIntervalMs, kForgetIntervalMs);
+  forget_timer_.unref();
   loop_.set_limits(connection_limits(config_));
 }
 
@@ -68,6 +80,15 @@ void Server::start() {
 
 void Server::on_accept(reactor::Connection& c) {
   if (shutting_down_) return c.close(reactor::CloseReason::kByServer);
+  switch (connect_limiter_.admit(c.peer().limit_key(), loop_.now_ms())) {
+    case ConnectLimiter::Verdict::kAdmit:
+      break;
+    case ConnectLimiter::Verdict::kAddressTooFast:
+      return refuse(c, reactor::format_line(replies::kConnectingTooFast),
+                    "connect rate per address");
+    case ConnectLimiter::Verdict::kServerTooFast:
+      return refuse(c, reactor::format_line(replies::kServerBusy), "total connect rate");
+  }
   if (sessions_ >= config_.max_clients) {
     return refuse(c, reactor::format_line(replies::kServerFull), "server full");
   }
@@ -160,6 +181,7 @@ ServiceCounters Server::counters() const {
 void Server::apply(const Config& config) {
   config_ = config;
   chat_.set_settings(chat_settings(config_));
+  connect_limiter_.set_rates(connect_rates(config_));
   loop_.set_limits(connection_limits(config_));
   set_log_level(config_.log_level);
 }

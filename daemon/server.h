@@ -10,6 +10,7 @@
 
 #include "daemon/chat.h"
 #include "daemon/config.h"
+#include "daemon/connect_limiter.h"
 #include "daemon/service_status.h"
 #include "reactor/listener.h"
 #include "reactor/loop.h"
@@ -42,6 +43,8 @@ class Server final : public reactor::ListenerHandler {
   // Session callbacks.
   void throttle(Session& s);
   void on_session_closed(Session& s);
+  // Counts a slow consumer cut off; returns how many so far.
+  std::uint64_t count_slow_consumer() { return ++slow_consumers_; }
 
  private:
   void on_accept(reactor::Connection& c) override;
@@ -60,8 +63,11 @@ class Server final : public reactor::ListenerHandler {
   std::unordered_map<std::string, std::uint32_t> per_address_;  // PeerAddress::limit_key()
   std::vector<Session*> throttled_;
   reactor::Timer throttle_timer_;
+  ConnectLimiter connect_limiter_;
+  reactor::Timer forget_timer_;  // drops refilled per-address connect buckets
   std::size_t sessions_ = 0;
   std::uint64_t accept_errors_ = 0;
+  std::uint64_t slow_consumers_ = 0;
   std::uint64_t last_accept_error_log_ms_ = 0;
   bool shutting_down_ = false;
 };

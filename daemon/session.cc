@@ -53,8 +53,9 @@ void Session::on_line_too_long(reactor::Connection&) {
 void Session::on_close(reactor::Connection& c, CloseReason why) {
   std::string_view reason = replies::kReasonClosed;
   if (why == CloseReason::kSlowConsumer) {
-    spdlog::warn("dropping slow consumer {} ({}): {} bytes queued", nick_, c.peer().to_string(),
-                 c.queued_bytes());
+    spdlog::warn("dropping slow consumer {} ({}): {} bytes queued, behind for {} ms ({} so far)",
+                 nick_, c.peer().to_string(), c.queued_bytes(), c.backlog_ms(),
+                 server_.count_slow_consumer());
     c.try_write_now(format_line(replies::kTooSlow));
     reason = replies::kReasonSlow;
   } else if (why == CloseReason::kIdleTimeout) {

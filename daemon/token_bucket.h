@@ -41,6 +41,11 @@ class TokenBucket {
     return static_cast<std::uint64_t>(std::ceil(missing * 1000.0 / rate_));
   }
 
+  // True when the bucket holds a whole burst again: it would behave like a new one.
+  bool is_full(std::uint64_t now_ms) const {
+    return unlimited() || tokens_at(now_ms) >= static_cast<double>(burst_) - kSlack;
+  }
+
   // Applies new limits (config reload) without forgiving or punishing the
   // current user: tokens held are kept, capped at the new burst.
   void reconfigure(double rate_per_s, double burst) {

@@ -22,13 +22,35 @@ std::size_t total_bytes(const uv_buf_t* bufs, std::size_t n) {
 }
 }  // namespace
 
-Connection::Connection(Loop& loop) : loop_(loop) { tcp_.data = this; }
+Connection::Connection(Loop& loop) : loop_(loop) {
+  tcp_.data = this;
+}
 
 void Connection::send(MessageRef m) {
   if (state_ != State::kOpen || fin_sent_) return;
+  if (out_.empty()) behind_since_ms_ = loop_.now_ms();
   out_.push(std::move(m));
-  if (out_.bytes() > loop_.limits().output_limit) defer_close(CloseReason::kSlowConsumer);
+  check_output_limits();
   loop_.mark_dirty(*this);
+}
+
+std::uint64_t Connection::backlog_ms() const {
+  return out_.empty() ? 0 : loop_.now_ms() - behind_since_ms_;
+}
+
+// Checked as output is queued and as it leaves: over the hard limit at once, or
+// over the soft limit for longer than allowed, a client is a slow consumer.
+void Connection::check_output_limits() {
+  const ConnectionLimits& limits = loop_.limits();
+  if (out_.bytes() > limits.output_limit) {
+    defer_close(CloseReason::kSlowConsumer);
+  } else if (limits.soft_output_limit == 0 || out_.bytes() <= limits.soft_output_limit) {
+    over_soft_since_ms_ = 0;
+  } else if (over_soft_since_ms_ == 0) {
+    over_soft_since_ms_ = loop_.now_ms() | 1;  // never 0, which means "under"
+  } else if (loop_.now_ms() - over_soft_since_ms_ >= limits.soft_output_ms) {
+    defer_close(CloseReason::kSlowConsumer);
+  }
 }
 
 void Connection::defer_close(CloseReason why) {
@@ -223,6 +245,7 @@ void Connection::on_write(uv_write_t* req, int status) {
     return;
   }
   c->out_.consume(written);
+  c->check_output_limits();
   if (!c->out_.empty() || c->draining_) c->loop_.mark_dirty(*c);
 }
 

@@ -65,6 +65,8 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   bool is_draining() const { return draining_; }
   bool is_reading_paused() const { return reading_paused_; }
   std::size_t queued_bytes() const { return out_.bytes(); }
+  // How long output has been waiting: since the queue was last empty.
+  std::uint64_t backlog_ms() const;
 
  private:
   friend class Listener;
@@ -84,6 +86,7 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   void flush();
   void write_remainder();
   void defer_close(CloseReason why);
+  void check_output_limits();
   // Called by the loop before it sleeps: runs a deferred close, or flushes.
   bool has_deferred_close() const { return close_deferred_; }
   void run_deferred_close() { close(deferred_reason_); }
@@ -102,7 +105,9 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   PeerAddress peer_;
   // Last line received while reading; once draining, the close deadline instead.
   std::uint64_t last_activity_ms_ = 0;
-  std::size_t write_in_flight_ = 0;  // bytes covered by the pending uv_write
+  std::uint64_t behind_since_ms_ = 0;     // when the queue last went from empty to not
+  std::uint64_t over_soft_since_ms_ = 0;  // when it went over the soft limit; 0 = under
+  std::size_t write_in_flight_ = 0;       // bytes covered by the pending uv_write
   TelnetFilter telnet_;
   State state_ = State::kOpen;
   bool draining_ = false;

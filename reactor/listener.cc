@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <stdexcept>
@@ -12,8 +13,24 @@
 
 namespace chatd::reactor {
 namespace {
-// Dead peers are found by TCP keepalive after this long without traffic.
-constexpr unsigned kKeepAliveDelaySeconds = 60;
+// A peer that vanished (power cut, NAT timeout) is found by keepalive probes
+// after 60 s of silence, 10 s apart, 6 unanswered; one that stops acknowledging
+// what we send is given up after 2 minutes (TCP_USER_TIMEOUT).
+constexpr unsigned kKeepAliveIdleSeconds = 60;
+constexpr int kKeepAliveIntervalSeconds = 10;
+constexpr int kKeepAliveProbes = 6;
+constexpr unsigned kUserTimeoutMs = 120000;
+
+// Best effort: a failure leaves the kernel's defaults, which still work.
+void set_dead_peer_detection(uv_tcp_t& tcp) {
+  uv_tcp_keepalive(&tcp, 1, kKeepAliveIdleSeconds);
+  uv_os_fd_t fd;
+  if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp), &fd) != 0) return;
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &kKeepAliveIntervalSeconds,
+             sizeof kKeepAliveIntervalSeconds);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &kKeepAliveProbes, sizeof kKeepAliveProbes);
+  setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &kUserTimeoutMs, sizeof kUserTimeoutMs);
+}
 
 sockaddr_storage to_sockaddr(const Endpoint& at) {
   sockaddr_storage ss{};
@@ -87,7 +104,7 @@ void Listener::accept_one() {
   }
   // Latency matters for chat, and batching is done by the flush before sleep.
   uv_tcp_nodelay(&c->tcp_, 1);
-  uv_tcp_keepalive(&c->tcp_, 1, kKeepAliveDelaySeconds);
+  set_dead_peer_detection(c->tcp_);
   sockaddr_storage ss{};
   int len = sizeof ss;
   if (uv_tcp_getpeername(&c->tcp_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
@@ -100,7 +117,8 @@ void Listener::accept_one() {
     c->close(CloseReason::kByServer);
     return;
   }
-  if (!c->is_reading_paused()) uv_read_start(c->stream(), Connection::on_alloc, Connection::on_read);
+  if (!c->is_reading_paused())
+    uv_read_start(c->stream(), Connection::on_alloc, Connection::on_read);
 }
 
 }  // namespace chatd::reactor

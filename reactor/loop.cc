@@ -40,7 +40,9 @@ Loop::~Loop() {
   });
   prepare_.reset();
   sweep_timer_.reset();
-  uv_run(&loop_, UV_RUN_NOWAIT);  // runs the pending close callbacks
+  // Runs the pending close callbacks. A pass cut short by a stop() left over from
+  // outside run() only clears libuv's stop flag, hence a second one.
+  for (int pass = 0; pass < 2 && uv_loop_alive(&loop_); ++pass) uv_run(&loop_, UV_RUN_NOWAIT);
   [[maybe_unused]] const int r = uv_loop_close(&loop_);
   assert(r == 0 && "a libuv handle outlived its owner");
 }

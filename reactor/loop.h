@@ -23,6 +23,10 @@ struct DirtyTag;
 struct ConnectionLimits {
   std::size_t max_line_bytes = 4096;
   std::size_t output_limit = std::size_t{1} << 20;
+  // Redis-style soft limit: queued output may stay above it for at most
+  // soft_output_ms before the client counts as a slow consumer. 0 = off.
+  std::size_t soft_output_limit = 0;
+  std::uint64_t soft_output_ms = 10000;
   std::uint64_t idle_timeout_ms = 0;      // 0 = never
   std::uint64_t drain_timeout_ms = 5000;  // longest wait for a graceful close
 };

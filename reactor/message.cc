@@ -17,7 +17,9 @@ Message* Message::create(std::string_view bytes, std::string_view suffix) {
   return m;
 }
 
-void Message::destroy() { ::operator delete(this); }
+void Message::destroy() {
+  ::operator delete(this);
+}
 
 MessageRef make_line(std::string_view line) {
   return MessageRef(Message::create(line, "\r\n"));
