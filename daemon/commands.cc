@@ -20,9 +20,16 @@ namespace {
 using reactor::format_line;
 
 // Long /who and /rooms replies are cut into lines of about this many bytes, and
-// stop after kMaxListed names (DESIGN), so a reply stays far below output_limit.
+// stop after kMaxListed names (DESIGN) or when the reply would fill half of what
+// the asker's output queue has left, so asking can never make one a slow consumer.
 constexpr std::size_t kListLineBytes = 400;
 constexpr std::size_t kMaxListed = 1000;
+
+std::size_t reply_budget(const Session& s) {
+  const std::size_t limit = s.server().config().output_limit;
+  const std::size_t queued = s.connection().queued_bytes();
+  return queued >= limit ? 0 : (limit - queued) / 2;
+}
 
 constexpr std::array<std::string_view, 9> kHelp = {
     "*** commands:",
@@ -39,11 +46,14 @@ constexpr std::array<std::string_view, 9> kHelp = {
 // Sends `header` followed by the items, wrapped onto "*** " continuation lines.
 template <class Items, class Format>
 void send_list(Session& s, std::string header, const Items& items, Format format_item) {
+  const std::size_t budget = reply_budget(s);
+  std::size_t sent_bytes = 0;
   std::string line = std::move(header);
   std::size_t listed = 0;
   for (const auto& item : items) {
-    if (listed == kMaxListed) break;
+    if (listed == kMaxListed || sent_bytes + line.size() > budget) break;
     if (line.size() >= kListLineBytes) {
+      sent_bytes += line.size() + 2;
       s.send(reactor::make_line(line));
       line = "***";
     }
