@@ -38,17 +38,21 @@ std::uint64_t Connection::backlog_ms() const {
   return out_.empty() ? 0 : loop_.now_ms() - behind_since_ms_;
 }
 
-// Checked as output is queued and as it leaves: over the hard limit at once, or
-// over the soft limit for longer than allowed, a client is a slow consumer.
+// Checked as output is queued, as it leaves, and by the loop's sweep (a client
+// left over the soft limit may receive nothing more): over the hard limit at
+// once, or over the soft limit for longer than allowed, a client is a slow
+// consumer.
 void Connection::check_output_limits() {
   const ConnectionLimits& limits = loop_.limits();
+  const std::uint64_t now = loop_.now_ms();
   if (out_.bytes() > limits.output_limit) {
     defer_close(CloseReason::kSlowConsumer);
   } else if (limits.soft_output_limit == 0 || out_.bytes() <= limits.soft_output_limit) {
-    over_soft_since_ms_ = 0;
-  } else if (over_soft_since_ms_ == 0) {
-    over_soft_since_ms_ = loop_.now_ms() | 1;  // never 0, which means "under"
-  } else if (loop_.now_ms() - over_soft_since_ms_ >= limits.soft_output_ms) {
+    over_soft_limit_ = false;
+  } else if (!over_soft_limit_) {
+    over_soft_limit_ = true;
+    over_soft_since_ms_ = now;
+  } else if (now - over_soft_since_ms_ >= limits.soft_output_ms) {
     defer_close(CloseReason::kSlowConsumer);
   }
 }

@@ -106,7 +106,7 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   // Last line received while reading; once draining, the close deadline instead.
   std::uint64_t last_activity_ms_ = 0;
   std::uint64_t behind_since_ms_ = 0;     // when the queue last went from empty to not
-  std::uint64_t over_soft_since_ms_ = 0;  // when it went over the soft limit; 0 = under
+  std::uint64_t over_soft_since_ms_ = 0;  // when it went over the soft limit
   std::size_t write_in_flight_ = 0;       // bytes covered by the pending uv_write
   TelnetFilter telnet_;
   State state_ = State::kOpen;
@@ -114,6 +114,7 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   bool peer_eof_ = false;  // the peer closed its side; nothing more to read
   bool fin_sent_ = false;  // our side is shut down; nothing more to write
   bool reading_paused_ = false;
+  bool over_soft_limit_ = false;
   CloseReason drain_reason_ = CloseReason::kByServer;  // reported when a drain ends
   bool close_deferred_ = false;
   CloseReason deferred_reason_ = CloseReason::kByServer;

@@ -18,8 +18,9 @@ class ListenerHandler {
   // ConnectionHandler (set_handler) or refuses it (send + close_when_drained,
   // or close). One left without either is closed.
   virtual void on_accept(Connection& c) = 0;
-  // accept() failed, e.g. UV_EMFILE; the listener keeps listening. libuv itself
-  // sheds the pending connection on fd exhaustion, so this cannot spin.
+  // accept() failed; the listener keeps listening. On fd exhaustion libuv
+  // (1.44) does not get here: it closes its spare fd, accepts and closes every
+  // pending connection, and reopens the spare, so the loop cannot spin.
   virtual void on_accept_error(int uv_error) = 0;
 
  protected:

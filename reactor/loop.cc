@@ -42,7 +42,8 @@ Loop::~Loop() {
   sweep_timer_.reset();
   // Runs the pending close callbacks. A pass cut short by a stop() left over from
   // outside run() only clears libuv's stop flag, hence a second one.
-  for (int pass = 0; pass < 2 && uv_loop_alive(&loop_); ++pass) uv_run(&loop_, UV_RUN_NOWAIT);
+  for (int pass = 0; pass < 2 && uv_loop_alive(&loop_); ++pass)
+    uv_run(&loop_, UV_RUN_NOWAIT);
   [[maybe_unused]] const int r = uv_loop_close(&loop_);
   assert(r == 0 && "a libuv handle outlived its owner");
 }
@@ -110,6 +111,11 @@ void Loop::sweep() {
   while (Connection* c = draining_.front()) {
     if (c->last_activity_ms_ > now) break;
     c->close(c->drain_reason_);
+  }
+  if (limits_.soft_output_limit != 0) {
+    for (Connection* c = active_.front(); c != nullptr; c = active_.next(*c)) {
+      if (c->over_soft_limit_) c->check_output_limits();
+    }
   }
   if (limits_.idle_timeout_ms == 0) return;
   while (Connection* c = active_.front()) {

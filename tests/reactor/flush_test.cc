@@ -1,12 +1,11 @@
 // In-process specs for the flush before sleep, counted in syscalls: this file interposes
 // write()/writev() for the reactor_tests binary (libuv calls them through the PLT) and
 // counts the calls on one chosen fd, so "many sends, one writev" is measured, not assumed.
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
@@ -89,13 +88,15 @@ TEST_F(FlushTest, MoreMessagesThanIovMaxLeaveInIovMaxSizedWrites) {
   const int fd = find_accepted_fd(*client);
   ASSERT_GE(fd, 0);
   const reactor::MessageRef tick = make_line("x");
-  for (int i = 0; i < 2000; ++i) peer->conn->send(tick);
+  for (int i = 0; i < 2000; ++i)
+    peer->conn->send(tick);
   WriteCounter writes(fd);
   run_once(loop());
   EXPECT_EQ(writes.calls(), 2) << "2000 buffers should take two writevs of at most 1024";
-  ASSERT_TRUE(client->await_bytes(2000 * 3, 2s));
+  ASSERT_TRUE(client->await_bytes(std::size_t{2000} * 3, 2s));
   std::string expected;
-  for (int i = 0; i < 2000; ++i) expected += "x\r\n";
+  for (int i = 0; i < 2000; ++i)
+    expected += "x\r\n";
   EXPECT_EQ(client->received(), expected);
 }
 

@@ -1,6 +1,7 @@
 // The recording handlers and the ReactorTest fixture's setup and teardown.
 #include "tests/reactor/harness.h"
 
+#include <sys/socket.h>
 #include <uv.h>
 
 #include <algorithm>
@@ -53,7 +54,9 @@ void TestServer::on_accept(Connection& c) {
   if (accept_hook) accept_hook(*accepted.back());
 }
 
-void TestServer::on_accept_error(int uv_error) { accept_errors.push_back(uv_error); }
+void TestServer::on_accept_error(int uv_error) {
+  accept_errors.push_back(uv_error);
+}
 
 std::uint16_t TestServer::port() const {
   const std::string at = local_address();
@@ -67,7 +70,8 @@ std::size_t TestServer::open_count() const {
 
 std::vector<std::string> loop_handles(reactor::Loop& loop) {
   // Closes requested so far complete in the next iteration; a few are plenty.
-  for (int i = 0; i < 3; ++i) uv_run(loop.uv(), UV_RUN_NOWAIT);
+  for (int i = 0; i < 3; ++i)
+    uv_run(loop.uv(), UV_RUN_NOWAIT);
   std::vector<std::string> names;
   uv_walk(
       loop.uv(),
@@ -111,6 +115,17 @@ bool ReactorTest::open_link(RawClient*& client, RecordingHandler*& peer, int rcv
   }
   peer = server_->accepted[before].get();
   return true;
+}
+
+bool ReactorTest::open_tight_link(RawClient*& client, RecordingHandler*& peer) {
+  constexpr int kTinyBuffer = 4096;
+  if (!open_link(client, peer, kTinyBuffer)) return false;
+  const int fd = find_accepted_fd(*client);
+  if (fd < 0) {
+    ADD_FAILURE() << "cannot find the accepted socket";
+    return false;
+  }
+  return setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &kTinyBuffer, sizeof kTinyBuffer) == 0;
 }
 
 void ReactorTest::set_limits(const std::function<void(reactor::ConnectionLimits&)>& edit) {

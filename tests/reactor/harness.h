@@ -60,6 +60,8 @@ class TestServer final : public reactor::ListenerHandler {
   void on_accept_error(int uv_error) override;
 
   std::string local_address() const { return listener_->local_address(); }
+  // Closes the listener; accepted connections stay as they are.
+  void stop_listening() { listener_.reset(); }
   std::uint16_t port() const;
   std::size_t open_count() const;
 
@@ -93,6 +95,9 @@ class ReactorTest : public ::testing::Test {
   // client end and `peer` the server's handler of it. False (and the test has failed) if
   // it was not accepted within the deadline.
   bool open_link(RawClient*& client, RecordingHandler*& peer, int rcvbuf = 0);
+  // The same with both socket buffers tiny (client SO_RCVBUF, server SO_SNDBUF), so the
+  // kernel takes little at a time and writes are partial.
+  bool open_tight_link(RawClient*& client, RecordingHandler*& peer);
   bool pump(const std::function<bool()>& done,
             std::chrono::milliseconds deadline = std::chrono::seconds(3)) {
     return pump_until(*loop_, done, deadline);

@@ -1,13 +1,12 @@
 // In-process specs for Listener: port 0, IPv6, adopting an inherited socket, bind errors,
 // and surviving file-descriptor exhaustion (EMFILE) without spinning or stopping.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <uv.h>
-
-#include <gtest/gtest.h>
 
 #include <cerrno>
 #include <chrono>
@@ -76,7 +75,8 @@ TEST_F(ListenerTest, ReportsTheAddressActuallyBoundForPortZero) {
   EXPECT_NE(server().port(), 0);
   RawClient& client = connect_to("127.0.0.1");
   client.write_all("hi\n");
-  ASSERT_TRUE(pump([&] { return !server().accepted.empty() && !server().accepted[0]->lines.empty(); }));
+  ASSERT_TRUE(
+      pump([&] { return !server().accepted.empty() && !server().accepted[0]->lines.empty(); }));
   EXPECT_EQ(server().accepted[0]->lines, (Lines{"hi"}));
 }
 
@@ -90,7 +90,8 @@ TEST_F(ListenerTest, ListensOnIpv6Loopback) {
   ASSERT_TRUE(at.starts_with("[::1]:")) << at;
   RawClient& client = connect_to("::1");
   client.write_all("over six\r\n");
-  ASSERT_TRUE(pump([&] { return !server().accepted.empty() && !server().accepted[0]->lines.empty(); }));
+  ASSERT_TRUE(
+      pump([&] { return !server().accepted.empty() && !server().accepted[0]->lines.empty(); }));
   const RecordingHandler& peer = *server().accepted[0];
   EXPECT_EQ(peer.lines, (Lines{"over six"}));
   ASSERT_NE(peer.conn, nullptr);
@@ -106,7 +107,8 @@ TEST_F(ListenerTest, AdoptsAnInheritedListeningSocketAndOwnsItFromThen) {
   EXPECT_EQ(server().local_address(), "127.0.0.1:" + std::to_string(port));
   RawClient& client = connect_to("127.0.0.1");
   client.write_all("inherited\n");
-  ASSERT_TRUE(pump([&] { return !server().accepted.empty() && !server().accepted[0]->lines.empty(); }));
+  ASSERT_TRUE(
+      pump([&] { return !server().accepted.empty() && !server().accepted[0]->lines.empty(); }));
   EXPECT_EQ(server().accepted[0]->lines, (Lines{"inherited"}));
 
   server_.reset();
@@ -154,7 +156,8 @@ TEST_F(ListenerTest, SurvivesFdExhaustionAndAcceptsAgainAfterwards) {
   listen("127.0.0.1:0");
   constexpr int kClients = 24;
   constexpr int kSpare = 4;
-  for (int i = 0; i < kClients; ++i) ASSERT_GE(connect().fd(), 0);
+  for (int i = 0; i < kClients; ++i)
+    ASSERT_GE(connect().fd(), 0);
 
   // Fill the holes below the highest open fd (an inherited fd may sit far above the rest),
   // then allow exactly kSpare fds more.
@@ -170,7 +173,8 @@ TEST_F(ListenerTest, SurvivesFdExhaustionAndAcceptsAgainAfterwards) {
   struct Unplug {
     std::vector<int>& fds;
     ~Unplug() {
-      for (int fd : fds) ::close(fd);
+      for (int fd : fds)
+        ::close(fd);
     }
   } unplug{plugs};
   NoFileLimit limit;
@@ -183,9 +187,8 @@ TEST_F(ListenerTest, SurvivesFdExhaustionAndAcceptsAgainAfterwards) {
     }
     return n;
   };
-  ASSERT_TRUE(pump([&] {
-    return static_cast<int>(server().accepted.size()) + shed() == kClients;
-  })) << "accepted " << server().accepted.size() << ", shed " << shed();
+  ASSERT_TRUE(pump([&] { return static_cast<int>(server().accepted.size()) + shed() == kClients; }))
+      << "accepted " << server().accepted.size() << ", shed " << shed();
   const std::size_t accepted = server().accepted.size();
   EXPECT_GE(accepted, 1u);
   EXPECT_LE(accepted, static_cast<std::size_t>(kClients - 1)) << "no fd exhaustion happened";
@@ -198,14 +201,16 @@ TEST_F(ListenerTest, SurvivesFdExhaustionAndAcceptsAgainAfterwards) {
 
   // The loop is idle, not spinning on the listener: a tick-paced pump does ~1 iteration/ms.
   int iterations = 0;
-  pump_until(loop(), [&] { return ++iterations < 0; }, 100ms);
+  pump_until(
+      loop(), [&] { return ++iterations < 0; }, 100ms);
   EXPECT_LT(iterations, 1000) << "the loop spins after EMFILE";
 
   // Free some fds: drop the shed clients and two of the accepted ones.
   std::erase_if(clients_, [](const auto& c) { return c->closed_by_peer(); });
   clients_.erase(clients_.begin(), clients_.begin() + 2);
   ASSERT_TRUE(pump([&] { return server().open_count() == accepted - 2; }));
-  for (int i = 0; i < 2; ++i) ASSERT_GE(connect().fd(), 0);
+  for (int i = 0; i < 2; ++i)
+    ASSERT_GE(connect().fd(), 0);
   ASSERT_TRUE(pump([&] { return server().accepted.size() == accepted + 2; }))
       << "no new connection accepted after fds were freed";
   RawClient& newest = *clients_.back();

@@ -47,30 +47,52 @@ AllocationCounter::AllocationCounter() {
   t_counting = true;
 }
 
-AllocationCounter::~AllocationCounter() { t_counting = false; }
+AllocationCounter::~AllocationCounter() {
+  t_counting = false;
+}
 
-AllocationStats AllocationCounter::stats() const { return t_stats; }
+AllocationStats AllocationCounter::stats() const {
+  return t_stats;
+}
 
 void watch_block(const void* p) {
   t_watched = p;
   t_watched_freed = false;
 }
 
-bool block_freed() { return t_watched_freed; }
+bool block_freed() {
+  return t_watched_freed;
+}
 
 }  // namespace chatd::test
 
-void* operator new(std::size_t n) { return chatd::test::allocate(n); }
-void* operator new[](std::size_t n) { return chatd::test::allocate(n); }
+void* operator new(std::size_t n) {
+  return chatd::test::allocate(n);
+}
+void* operator new[](std::size_t n) {
+  return chatd::test::allocate(n);
+}
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
   return chatd::test::allocate_nothrow(n);
 }
 void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
   return chatd::test::allocate_nothrow(n);
 }
-void operator delete(void* p) noexcept { chatd::test::deallocate(p); }
-void operator delete[](void* p) noexcept { chatd::test::deallocate(p); }
-void operator delete(void* p, std::size_t) noexcept { chatd::test::deallocate(p); }
-void operator delete[](void* p, std::size_t) noexcept { chatd::test::deallocate(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { chatd::test::deallocate(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { chatd::test::deallocate(p); }
+void operator delete(void* p) noexcept {
+  chatd::test::deallocate(p);
+}
+void operator delete[](void* p) noexcept {
+  chatd::test::deallocate(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  chatd::test::deallocate(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  chatd::test::deallocate(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  chatd::test::deallocate(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  chatd::test::deallocate(p);
+}

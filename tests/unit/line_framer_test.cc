@@ -37,8 +37,7 @@ struct Recorder {
 };
 
 std::vector<std::string> frame_in_pieces(std::string_view text,
-                                         const std::vector<std::size_t>& cuts,
-                                         std::size_t limit) {
+                                         const std::vector<std::size_t>& cuts, std::size_t limit) {
   LineFramer framer;
   Recorder sink;
   std::size_t from = 0;
@@ -93,7 +92,8 @@ TEST(LineFramer, GivesTheSameLinesForEverySplitIntoTwoReads) {
 TEST(LineFramer, GivesTheSameLinesWhenFedByteByByte) {
   const std::string text = "alpha\r\nbeta\n\n\r\ngamma \r\r\nd\rx\nlast\r\n";
   std::vector<std::size_t> cuts;
-  for (std::size_t i = 1; i < text.size(); ++i) cuts.push_back(i);
+  for (std::size_t i = 1; i < text.size(); ++i)
+    cuts.push_back(i);
   EXPECT_EQ(frame_in_pieces(text, cuts, 4096),
             (Lines{"alpha", "beta", "", "", "gamma \r", "d\rx", "last"}));
 }

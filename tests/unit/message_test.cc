@@ -43,7 +43,9 @@ TEST(Message, CreateCopiesBytesThenSuffixIntoOneBlock) {
   EXPECT_EQ(m.data(), reinterpret_cast<const char*>(m.get()) + sizeof(Message));
 }
 
-TEST(Message, ReferenceIsEightBytes) { EXPECT_EQ(sizeof(MessageRef), 8u); }
+TEST(Message, ReferenceIsEightBytes) {
+  EXPECT_EQ(sizeof(MessageRef), 8u);
+}
 
 TEST(Message, CopiesRetainAndDestructionReleases) {
   MessageRef a = make_line("x");
@@ -88,7 +90,8 @@ TEST(Message, AssigningOverAReferenceReleasesTheOldMessage) {
 TEST(Message, IsFreedOnlyWhenTheLastQueueHasSentIt) {
   std::vector<OutputQueue> queues(kRecipients);
   MessageRef m = make_line("broadcast");
-  for (auto& q : queues) q.push(m);
+  for (auto& q : queues)
+    q.push(m);
   EXPECT_EQ(m.get()->refs(), kRecipients + 1);
   watch_block(m.get());
   const std::size_t size = m.size();
@@ -111,8 +114,10 @@ TEST(Message, BroadcastToAThousandQueuesAllocatesOnlyThePayload) {
   std::vector<OutputQueue> queues(kRecipients);
   {
     const MessageRef warm_up = make_line("warm-up");
-    for (auto& q : queues) q.push(warm_up);
-    for (auto& q : queues) q.consume(q.bytes());
+    for (auto& q : queues)
+      q.push(warm_up);
+    for (auto& q : queues)
+      q.consume(q.bytes());
   }
 
   MessageRef m;
@@ -120,7 +125,8 @@ TEST(Message, BroadcastToAThousandQueuesAllocatesOnlyThePayload) {
   {
     AllocationCounter counter;
     m = format_line("<{}> {}", "alice", "hello, everyone in this room");
-    for (auto& q : queues) q.push(m);
+    for (auto& q : queues)
+      q.push(m);
     stats = counter.stats();
   }
   EXPECT_EQ(stats.allocations, 1u);
@@ -133,24 +139,29 @@ TEST(Message, BroadcastToAThousandQueuesAllocatesOnlyThePayload) {
     EXPECT_EQ(buf.base, m.data()) << "a recipient got a copy";
     EXPECT_EQ(buf.len, m.size());
   }
-  std::printf("[ measured ] broadcast of one %u-byte line to %zu queues: %zu allocation(s), "
-              "%zu bytes\n",
-              m.size(), kRecipients, stats.allocations, stats.bytes);
+  std::printf(
+      "[ measured ] broadcast of one %u-byte line to %zu queues: %zu allocation(s), "
+      "%zu bytes\n",
+      m.size(), kRecipients, stats.allocations, stats.bytes);
 }
 
 // Sending the queued line costs no allocation either: consume only drops references, and
 // the payload goes back to the heap once, with the last one.
 TEST(Message, DrainingTheBroadcastFreesOnceAndAllocatesNothing) {
   std::vector<OutputQueue> queues(kRecipients);
-  for (auto& q : queues) q.push(make_line("warm-up"));
-  for (auto& q : queues) q.consume(q.bytes());
+  for (auto& q : queues)
+    q.push(make_line("warm-up"));
+  for (auto& q : queues)
+    q.consume(q.bytes());
   MessageRef m = make_line("to everyone");
-  for (auto& q : queues) q.push(m);
+  for (auto& q : queues)
+    q.push(m);
   const std::size_t size = m.size();
   m = MessageRef();
 
   AllocationCounter counter;
-  for (auto& q : queues) q.consume(size);
+  for (auto& q : queues)
+    q.consume(size);
   EXPECT_EQ(counter.stats().allocations, 0u);
   EXPECT_EQ(counter.stats().deallocations, 1u);
 }

@@ -19,14 +19,17 @@ using reactor::make_line;
 using reactor::MessageRef;
 using reactor::OutputQueue;
 
-std::string_view as_view(const uv_buf_t& b) { return {b.base, b.len}; }
+std::string_view as_view(const uv_buf_t& b) {
+  return {b.base, b.len};
+}
 
 // Every unsent byte, in order, as fill() exposes it.
 std::string pending(const OutputQueue& q) {
   std::vector<uv_buf_t> bufs(4096);
   std::string out;
   const std::size_t n = q.fill(bufs.data(), bufs.size());
-  for (std::size_t i = 0; i < n; ++i) out += as_view(bufs[i]);
+  for (std::size_t i = 0; i < n; ++i)
+    out += as_view(bufs[i]);
   return out;
 }
 
@@ -93,7 +96,8 @@ TEST(OutputQueue, FillPointsAtTheMessagesOwnBytes) {
 
 TEST(OutputQueue, FillsAtMostMaxBuffersFromTheFront) {
   OutputQueue q;
-  for (int i = 0; i < 5; ++i) q.push(make_line(std::to_string(i)));
+  for (int i = 0; i < 5; ++i)
+    q.push(make_line(std::to_string(i)));
   uv_buf_t bufs[5];
   EXPECT_EQ(q.fill(bufs, 0), 0u);
   ASSERT_EQ(q.fill(bufs, 2), 2u);
@@ -180,7 +184,8 @@ TEST(OutputQueue, ReleasesEverythingWhenDestroyed) {
   const MessageRef a = make_line("x");
   {
     OutputQueue q;
-    for (int i = 0; i < 100; ++i) q.push(a);
+    for (int i = 0; i < 100; ++i)
+      q.push(a);
     q.consume(7);
     EXPECT_EQ(a.get()->refs(), 99u);
   }
