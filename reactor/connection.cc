@@ -45,14 +45,14 @@ std::uint64_t Connection::backlog_ms() const {
 void Connection::check_output_limits() {
   const ConnectionLimits& limits = loop_.limits();
   const std::uint64_t now = loop_.now_ms();
-  if (out_.bytes() > limits.output_limit) {
-    defer_close(CloseReason::kSlowConsumer);
-  } else if (limits.soft_output_limit == 0 || out_.bytes() <= limits.soft_output_limit) {
+  if (limits.soft_output_limit == 0 || out_.bytes() <= limits.soft_output_limit) {
     over_soft_limit_ = false;
   } else if (!over_soft_limit_) {
     over_soft_limit_ = true;
     over_soft_since_ms_ = now;
-  } else if (now - over_soft_since_ms_ >= limits.soft_output_ms) {
+  }
+  if (out_.bytes() > limits.output_limit ||
+      (over_soft_limit_ && now - over_soft_since_ms_ >= limits.soft_output_ms)) {
     defer_close(CloseReason::kSlowConsumer);
   }
 }

@@ -33,7 +33,7 @@ struct ConnectionLimits {
 
 class Loop {
  public:
-  static constexpr std::size_t kReadBufferSize = 64 * 1024;
+  static constexpr std::size_t kReadBufferSize = std::size_t{64} * 1024;
 
   Loop();
   Loop(const Loop&) = delete;
