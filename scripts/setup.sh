@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang clang-format clang-tidy libclang-rt-14-dev
   libuv1-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libsystemd-dev
   googletest libgtest-dev libbenchmark-dev
-  netcat-openbsd
+  netcat-openbsd redis-server gnuplot-nox jq
 )
 
 missing=()

@@ -16,15 +16,17 @@ namespace {
 std::size_t g_allocations = 0;
 }
 
-void* operator new(std::size_t n) {
+// Kept out of line: g++ 12 inlines a replacement delete into code whose `new` it
+// takes for the library's, and then warns that malloc'd memory meets free().
+[[gnu::noinline]] void* operator new(std::size_t n) {
   ++g_allocations;
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept {
+[[gnu::noinline]] void operator delete(void* p) noexcept {
   std::free(p);
 }
-void operator delete(void* p, std::size_t) noexcept {
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept {
   std::free(p);
 }
 

@@ -1,0 +1,115 @@
+// Client: connect, read into lines, write with uv_try_write then uv_write.
+#include "bench/chatbench/client.h"
+
+#include <unistd.h>
+
+#include "bench/chatbench/source_pool.h"
+#include "bench/chatbench/timing.h"
+#include "bench/chatbench/worker_loop.h"
+
+namespace chatd::bench {
+namespace {
+// Lines longer than this are dropped by the framer; no reply chatbench reads is near it.
+constexpr std::size_t kMaxLine = 16 * 1024;
+}  // namespace
+
+Client::Client(WorkerLoop& loop, ClientHandler& handler, std::uint32_t index)
+    : loop_(loop), handler_(handler), index_(index) {
+  tcp_.data = this;
+  connect_req_.data = this;
+  write_req_.data = this;
+}
+
+int Client::connect(const sockaddr* to, const sockaddr* from) {
+  const int fd = open_client_socket(to->sa_family, from);
+  if (fd < 0) return uv_translate_sys_error(-fd);
+  if (const int r = uv_tcp_init(loop_.uv(), &tcp_); r != 0) {
+    ::close(fd);
+    return r;
+  }
+  state_ = State::kConnecting;
+  int r = uv_tcp_open(&tcp_, fd);
+  if (r == 0) r = uv_tcp_connect(&connect_req_, &tcp_, to, on_connect);
+  if (r != 0) {
+    if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), nullptr) != 0) ::close(fd);
+    close();
+  }
+  return r;
+}
+
+void Client::on_connect(uv_connect_t* req, int status) {
+  auto* c = static_cast<Client*>(req->data);
+  if (c->state_ != State::kConnecting) return;
+  if (status == 0) {
+    c->state_ = State::kOpen;
+    status = uv_read_start(
+        c->stream(),
+        [](uv_handle_t* h, std::size_t, uv_buf_t* buf) {
+          auto* self = static_cast<Client*>(h->data);
+          *buf = uv_buf_init(self->loop_.read_buffer(), WorkerLoop::kReadBufferSize);
+        },
+        on_read_cb);
+  }
+  if (status != 0) c->close();
+  c->handler_.on_connected(*c, status);
+}
+
+void Client::on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+  auto* c = static_cast<Client*>(s->data);
+  if (nread < 0) return c->fail(static_cast<int>(nread));
+  if (nread == 0) return;
+  const auto n = static_cast<std::size_t>(nread);
+  c->handler_.on_read(*c, n, now_ns());
+  struct Sink {
+    Client& c;
+    bool on_line(std::string_view line) {
+      c.handler_.on_line(c, line);
+      return c.state_ == State::kOpen;
+    }
+    bool on_overlong() { return c.state_ == State::kOpen; }
+  } sink{*c};
+  c->framer_.feed(buf->base, n, kMaxLine, sink);
+}
+
+void Client::flush() {
+  if (state_ != State::kOpen || !in_flight_.empty() || pending_.empty()) return;
+  uv_buf_t buf = uv_buf_init(pending_.data(), static_cast<unsigned>(pending_.size()));
+  const int r = uv_try_write(stream(), &buf, 1);
+  if (r < 0 && r != UV_EAGAIN) return fail(r);
+  const std::size_t written = r > 0 ? static_cast<std::size_t>(r) : 0;
+  if (written == pending_.size()) {
+    pending_.clear();
+    return;
+  }
+  in_flight_.assign(pending_, written);
+  pending_.clear();
+  buf = uv_buf_init(in_flight_.data(), static_cast<unsigned>(in_flight_.size()));
+  if (const int w = uv_write(&write_req_, stream(), &buf, 1, on_write); w != 0) fail(w);
+}
+
+void Client::on_write(uv_write_t* req, int status) {
+  auto* c = static_cast<Client*>(req->data);
+  c->in_flight_.clear();
+  if (status == UV_ECANCELED || c->state_ != State::kOpen) return;
+  if (status < 0) return c->fail(status);
+  c->flush();
+}
+
+void Client::fail(int status) {
+  if (!is_open()) return;
+  close();
+  handler_.on_lost(*this, status);
+}
+
+void Client::close() {
+  if (state_ == State::kIdle) {
+    state_ = State::kClosed;
+    return;
+  }
+  if (state_ == State::kClosing || state_ == State::kClosed) return;
+  state_ = State::kClosing;
+  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_),
+           [](uv_handle_t* h) { static_cast<Client*>(h->data)->state_ = State::kClosed; });
+}
+
+}  // namespace chatd::bench

@@ -1,0 +1,337 @@
+#!/usr/bin/env bash
+# Benchmarks chatd against Redis pub/sub on this machine with chatbench: builds Release,
+# pins each server to one core and chatbench to the others, runs the standard suite, and
+# prints a markdown table (chatd, Redis, ratio, target) plus JSON files and a PNG chart.
+#
+#   scripts/bench.sh [OUTDIR]        default OUTDIR: build/bench-results/YYYYmmdd-HHMMSS
+#
+# Environment: DURATION (10 s per broadcast run), WARMUP (2 s), INFLIGHT (closed loop:
+# unacknowledged messages per sender, 256), OPEN_RATE (open-loop messages/s, 500),
+# OPEN_SENDERS (10), SOURCES (127.0.0.1-127.0.0.8: loopback source addresses, so the
+# ~28k ephemeral ports per address pair and TIME_WAIT never run out), QUIET_WAIT (15: seconds
+# to wait before each run for other work on the machine to pause), SKIP_BUILD=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT=${1:-build/bench-results/$(date +%Y%m%d-%H%M%S)}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+INFLIGHT=${INFLIGHT:-256}
+OPEN_RATE=${OPEN_RATE:-500}
+OPEN_SENDERS=${OPEN_SENDERS:-10}
+SOURCES=${SOURCES:-127.0.0.1-127.0.0.8}
+QUIET_WAIT=${QUIET_WAIT:-15}
+CHATD=build/release/daemon/chatd
+CHATBENCH=build/release/bench/chatbench
+mkdir -p "$OUT"
+LOGS=$OUT/logs
+mkdir -p "$LOGS"
+
+log() { printf '== %s\n' "$*" >&2; }
+
+# ---- build and machine layout ---------------------------------------------------------------
+
+if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+  scripts/setup.sh
+  log "building Release (-O2)"
+  cmake --preset release -DCHATD_BUILD_BENCH=ON >/dev/null
+  cmake --build --preset release --target chatd chatbench
+fi
+for tool in redis-server gnuplot jq taskset; do
+  command -v "$tool" >/dev/null || { echo "bench.sh: $tool is missing (scripts/setup.sh installs it)" >&2; exit 1; }
+done
+
+CPUS=$(nproc)
+if ((CPUS >= 2)); then
+  SERVER_PIN=(taskset -c 0)
+  BENCH_CPUS=1
+  ((CPUS == 2)) || BENCH_CPUS="1-$((CPUS - 1))"
+  BENCH_PIN=(taskset -c "$BENCH_CPUS")
+  LAYOUT="servers pinned to CPU 0, chatbench to CPU $BENCH_CPUS"
+else
+  SERVER_PIN=()
+  BENCH_PIN=()
+  LAYOUT="one CPU: server and chatbench share it (figures are not comparable with 2+ cores)"
+fi
+log "$LAYOUT; fd limit $(ulimit -Hn)"
+
+# ---- servers --------------------------------------------------------------------------------
+
+CHATD_PID="" CHATD_PORT="" REDIS_PID="" REDIS_PORT=""
+cleanup() { stop_chatd; stop_redis; }
+trap cleanup EXIT
+
+stop_pid() {
+  local pid=$1
+  [[ -n $pid ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+stop_chatd() { stop_pid "$CHATD_PID"; CHATD_PID=""; }
+stop_redis() { stop_pid "$REDIS_PID"; REDIS_PID=""; }
+
+# Waits (at most 10 s) until a server's log shows that it is ready.
+wait_for_log() {
+  local pid=$1 file=$2 pattern=$3
+  for _ in $(seq 100); do
+    grep -q "$pattern" "$file" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "bench.sh: server did not start; its log:" >&2
+  cat "$file" >&2
+  exit 1
+}
+
+start_chatd() {
+  local logfile=$LOGS/chatd-$1.log
+  "${SERVER_PIN[@]}" "$CHATD" --listen 127.0.0.1:0 --announce-limit 10 >"$logfile" 2>&1 &
+  CHATD_PID=$!
+  wait_for_log "$CHATD_PID" "$logfile" "listening on "
+  CHATD_PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$logfile" | head -1 | sed 's/.*://')
+}
+
+free_port() {
+  local p
+  for p in $(seq 16379 16479); do
+    ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
+  done
+  echo "bench.sh: no free port for redis in 16379-16479" >&2
+  exit 1
+}
+
+# Persistence off; protected mode off because it would refuse the 127.0.0.x sources (it
+# listens on 127.0.0.1 only); maxclients just under the fd limit.
+start_redis() {
+  local logfile=$LOGS/redis-$1.log
+  REDIS_PORT=$(free_port)
+  "${SERVER_PIN[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
+    --appendonly no --daemonize no --maxclients 19900 --protected-mode no --logfile "" \
+    >"$logfile" 2>&1 &
+  REDIS_PID=$!
+  wait_for_log "$REDIS_PID" "$logfile" "Ready to accept connections"
+}
+
+# ---- a quiet machine -------------------------------------------------------------------------
+
+# CPU the whole machine used over the last second, in percent of one CPU.
+busy_percent() {
+  local u n s i w q sq st u2 n2 s2 i2 w2 q2 sq2 st2
+  read -r _ u n s i w q sq st _ </proc/stat
+  sleep 1
+  read -r _ u2 n2 s2 i2 w2 q2 sq2 st2 _ </proc/stat
+  local busy=$(((u2 + n2 + s2 + q2 + sq2 + st2) - (u + n + s + q + sq + st)))
+  local idle=$(((i2 + w2) - (i + w)))
+  echo $((100 * CPUS * busy / (busy + idle + 1)))
+}
+
+# Waits up to QUIET_WAIT seconds for other work on the machine (builds, tests) to pause,
+# since it would take CPU from the server or chatbench; a run that starts anyway says how
+# busy the machine was in its notes and in the CPU table.
+wait_quiet() {
+  local deadline=$((SECONDS + QUIET_WAIT)) busy
+  while :; do
+    busy=$(busy_percent)
+    ((busy < 25)) && return 0
+    if ((SECONDS >= deadline)); then
+      log "machine still ${busy}% busy after ${QUIET_WAIT} s: measuring anyway"
+      return 0
+    fi
+  done
+}
+
+# ---- the suite ------------------------------------------------------------------------------
+
+# bench SERVER MODE NAME ARGS...: one chatbench run against that running server; the JSON
+# report is kept as OUT/SERVER-NAME.json, the table goes to stderr with the progress.
+bench() {
+  local server=$1 mode=$2 name=$3 pid port
+  shift 3
+  if [[ $server == chatd ]]; then pid=$CHATD_PID port=$CHATD_PORT; else pid=$REDIS_PID port=$REDIS_PORT; fi
+  wait_quiet
+  log "$server: $mode $name"
+  "${BENCH_PIN[@]}" "$CHATBENCH" "$mode" --proto "$server" --target "127.0.0.1:$port" \
+    --server-pid "$pid" --source "$SOURCES" --json-out "$OUT/$server-$name.json" "$@" >&2
+}
+
+# Each figure on a freshly started server (memory per connection needs one), chatd then Redis.
+accept_runs() {
+  start_chatd accept
+  bench chatd accept accept-10k --connections 10000 --hold 1
+  stop_chatd
+  start_redis accept
+  bench redis accept accept-10k --connections 10000 --hold 1
+  stop_redis
+}
+
+# Both servers run (pinned to the same core, the idle one costs nothing); the scenarios
+# alternate between them, so a disturbance on the machine hits both alike.
+broadcast_runs() {
+  local closed=(--duration "$DURATION" --warmup "$WARMUP" --inflight "$INFLIGHT" --size 64)
+  local server
+  start_chatd broadcast
+  start_redis broadcast
+  for server in chatd redis; do
+    bench "$server" broadcast r1000-s1 --receivers 1000 --senders 1 "${closed[@]}"
+  done
+  for server in chatd redis; do
+    bench "$server" broadcast r1000-s10 --receivers 1000 --senders 10 "${closed[@]}"
+  done
+  for server in chatd redis; do
+    bench "$server" broadcast r5000-s1 --receivers 5000 --senders 1 "${closed[@]}"
+  done
+  for server in chatd redis; do
+    bench "$server" broadcast open --receivers 1000 --senders "$OPEN_SENDERS" \
+      --rate "$OPEN_RATE" --duration "$DURATION" --warmup "$WARMUP" --size 64
+  done
+  stop_chatd
+  stop_redis
+}
+
+# As many connections as the fd limit allows (chatbench sizes itself and says so), held,
+# then a broadcast to as many receivers.
+max_runs() {
+  start_chatd max
+  bench chatd accept max-accept --connections 1000000 --hold 2
+  bench chatd broadcast max-broadcast --receivers 1000000 --senders 1 --duration 5 --warmup 1 \
+    --inflight "$INFLIGHT" --size 64
+  stop_chatd
+}
+
+accept_runs
+broadcast_runs
+max_runs
+
+# ---- the table ------------------------------------------------------------------------------
+
+# j FILE FILTER: one value from a JSON report.
+j() { jq -r "$2" "$OUT/$1.json"; }
+group() { LC_ALL=C printf '%.0f' "$1" | sed -E ':a;s/^([0-9]+)([0-9]{3})/\1,\2/;ta'; }
+ms() { awk -v ns="$1" 'BEGIN { printf "%.2f ms", ns / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
+# verdict VALUE OP LIMIT: "yes"/"NO" for VALUE >= LIMIT ("ge") or VALUE <= LIMIT ("le").
+verdict() {
+  awk -v v="$1" -v op="$2" -v l="$3" \
+    'BEGIN { ok = (op == "ge") ? v >= l : v <= l; print ok ? "yes" : "**NO**" }'
+}
+R='.runs[0].results'
+
+row_deliveries() {
+  local name=$1 label=$2 target=$3
+  local c r
+  c=$(j "chatd-$name" "$R.deliveries_per_s")
+  r=$(j "redis-$name" "$R.deliveries_per_s")
+  echo "| $label | deliveries/s | $(group "$c") | $(group "$r") | $(ratio "$c" "$r") | >= ${target}x | $(verdict "$(awk -v a="$c" -v b="$r" 'BEGIN{print (b>0)?a/b:0}')" ge "$target") |"
+  c=$(j "chatd-$name" "$R.latency_ns.p99")
+  r=$(j "redis-$name" "$R.latency_ns.p99")
+  echo "| $label | p99 latency | $(ms "$c") | $(ms "$r") | $(ratio "$c" "$r") | - | - |"
+}
+
+losses() {
+  local total=0 f
+  for f in "$OUT"/*.json; do
+    [[ $(jq -r '.mode' "$f") == broadcast ]] || continue
+    total=$((total + $(jq '[.runs[].results | .lost + .reordered] | add' "$f")))
+  done
+  echo "$total"
+}
+
+table() {
+  local c r
+  echo "| scenario | figure | chatd | redis | chatd/redis | target | met |"
+  echo "| --- | --- | ---: | ---: | ---: | --- | --- |"
+  c=$(j chatd-accept-10k "$R.greetings_per_s")
+  r=$(j redis-accept-10k "$R.greetings_per_s")
+  echo "| accept 10,000 | greetings/s (redis: PING replies/s) | $(group "$c") | $(group "$r") | $(ratio "$c" "$r") | >= 1.2x | $(verdict "$(awk -v a="$c" -v b="$r" 'BEGIN{print (b>0)?a/b:0}')" ge 1.2) |"
+  c=$(j chatd-accept-10k "$R.server_rss_per_connection_bytes")
+  r=$(j redis-accept-10k "$R.server_rss_per_connection_bytes")
+  echo "| accept 10,000 | RSS per idle connection | $(group "$c") B | $(group "$r") B | $(ratio "$c" "$r") | <= 1024 B | $(verdict "$c" le 1024) |"
+  row_deliveries r1000-s1 "broadcast R=1000 S=1" 1.5
+  row_deliveries r1000-s10 "broadcast R=1000 S=10" 2.5
+  row_deliveries r5000-s1 "broadcast R=5000 S=1" 1.5
+  local label="open loop R=1000 S=$OPEN_SENDERS, $OPEN_RATE msg/s"
+  c=$(j chatd-open "$R.latency_ns.p99")
+  r=$(j redis-open "$R.latency_ns.p99")
+  echo "| $label | p99 latency (from schedule) | $(ms "$c") | $(ms "$r") | $(ratio "$c" "$r") | <= 1.0x | $(verdict "$c" le "$r") |"
+  c=$(j chatd-open "$R.latency_uncorrected_ns.p99")
+  r=$(j redis-open "$R.latency_uncorrected_ns.p99")
+  echo "| $label | p99 latency (uncorrected) | $(ms "$c") | $(ms "$r") | $(ratio "$c" "$r") | - | - |"
+  c=$(j chatd-open "$R.messages_per_s")
+  r=$(j redis-open "$R.messages_per_s")
+  echo "| $label | messages/s sustained | $(group "$c") | $(group "$r") | - | $OPEN_RATE | $(verdict "$(awk -v a="$c" -v b="$r" 'BEGIN{print (a<b)?a:b}')" ge "$(awk -v x="$OPEN_RATE" 'BEGIN{print x*0.99}')") |"
+  local lost
+  lost=$(losses)
+  echo "| every broadcast run | lost + reordered | - | - | - | 0 | $(verdict "$lost" le 0) ($lost) |"
+  c=$(j chatd-max-accept "$R.greeted")
+  echo "| chatd at the fd limit | connections held | $(group "$c") | - | - | (fd limit $(ulimit -Hn)) | - |"
+  c=$(j chatd-max-accept "$R.server_rss_after_bytes")
+  r=$(j chatd-max-accept "$R.server_rss_per_connection_bytes")
+  echo "| chatd at the fd limit | RSS (per connection) | $(group "$c") B ($(group "$r") B) | - | - | - | - |"
+  c=$(j chatd-max-broadcast "$R.deliveries_per_s")
+  r=$(j chatd-max-broadcast "$R.receivers")
+  echo "| chatd at the fd limit | broadcast to $(group "$r"): deliveries/s, p99 | $(group "$c"), $(ms "$(j chatd-max-broadcast "$R.latency_ns.p99")") | - | - | - | - |"
+}
+
+# Who used the CPU in each run: a server below ~95% with chatbench near 100% or other
+# processes busy means the figure is not the server's limit.
+cpu_table() {
+  local f name
+  echo "| run | server CPU | chatbench CPU (busiest thread) | other processes | notes |"
+  echo "| --- | ---: | ---: | ---: | --- |"
+  for f in "$OUT"/*.json; do
+    name=$(basename "$f" .json)
+    jq -r --arg n "$name" '.runs[0] | "| \($n) | \(.results.cpu_percent.server // 0 | floor)% | \(.results.cpu_percent.chatbench | floor)% (\(.results.cpu_percent.busiest_thread | floor)%) | \(.results.cpu_percent.others | floor)% | \(.notes | join("; ")) |"' "$f"
+  done
+}
+
+{
+  echo "### chatd vs Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-) ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs; $LAYOUT)"
+  echo
+  echo "Closed loop: $INFLIGHT unacknowledged messages per sender, 64-byte messages, $DURATION s after $WARMUP s warm-up."
+  echo
+  table
+  echo
+  cpu_table
+} >"$OUT/summary.md"
+
+# ---- the chart ------------------------------------------------------------------------------
+
+{
+  echo "# scenario chatd_deliveries redis_deliveries chatd_p99_ms redis_p99_ms"
+  for name in r1000-s1 r1000-s10 r5000-s1 open; do
+    printf '"%s" %s %s %s %s\n' "$(j "chatd-$name" '.runs[0].params | if .loop == "open" then "open \(.rate|floor)/s R=\(.receivers) S=\(.senders)" else "R=\(.receivers) S=\(.senders)" end')" \
+      "$(j "chatd-$name" "$R.deliveries_per_s")" "$(j "redis-$name" "$R.deliveries_per_s")" \
+      "$(j "chatd-$name" "$R.latency_ns.p99 / 1e6")" "$(j "redis-$name" "$R.latency_ns.p99 / 1e6")"
+  done
+} >"$OUT/chart.dat"
+
+gnuplot <<EOF
+set terminal pngcairo size 1200,900 font "sans,11"
+set output "$OUT/chart.png"
+set multiplot layout 2,1 title "chatd vs Redis pub/sub (64-byte messages; chatbench, $LAYOUT)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set grid ytics
+set key top right
+set ylabel "deliveries/s (millions)"
+set title "broadcast throughput (closed loop, $INFLIGHT in flight per sender; open loop at a fixed rate)"
+plot "$OUT/chart.dat" using (\$2/1e6):xtic(1) title "chatd" lc rgb "#1f77b4", \
+     "" using (\$3/1e6) title "redis" lc rgb "#d62728"
+set ylabel "p99 latency (ms, log scale)"
+set logscale y
+set title "p99 end-to-end latency (open loop: from the scheduled send time)"
+plot "$OUT/chart.dat" using 4:xtic(1) title "chatd" lc rgb "#1f77b4", \
+     "" using 5 title "redis" lc rgb "#d62728"
+unset multiplot
+EOF
+
+cat "$OUT/summary.md"
+echo
+echo "JSON reports, logs, summary.md and chart.png are in $OUT"
