@@ -31,3 +31,23 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 cmake --preset asan-ubsan -DCHATD_BUILD_TESTS=ON >/dev/null
 cmake --build --preset asan-ubsan -j "$jobs"
 ctest --preset asan-ubsan -j "$jobs"
+
+echo "== libFuzzer: the client input path for 60 s (fuzz/), seeded from fuzz/corpus"
+# A separate clang build with only the fuzz target. The fuzzer writes new inputs into
+# a temporary copy of the corpus, never into the repo; on a crash the input and the
+# log stay there for a regression test in tests/unit/fuzz_regression_test.cc.
+cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+  -DCHATD_BUILD_FUZZ=ON -DCHATD_BUILD_TESTS=OFF -DCHATD_BUILD_BENCH=OFF >/dev/null
+cmake --build build/fuzz --target chatd_input_fuzz -j "$jobs"
+fuzz_tmp=$(mktemp -d)
+mkdir "$fuzz_tmp/corpus"
+cp fuzz/corpus/input_path/* "$fuzz_tmp/corpus/"
+if ! build/fuzz/fuzz/chatd_input_fuzz "$fuzz_tmp/corpus" -max_total_time=60 -rss_limit_mb=2048 \
+  -max_len=8192 -timeout=10 -print_final_stats=1 -artifact_prefix="$fuzz_tmp/" \
+  >"$fuzz_tmp/log" 2>&1; then
+  tail -n 60 "$fuzz_tmp/log" >&2
+  echo "the fuzzer failed; its input (crash-*, leak-*, oom-*, timeout-*) and log are in $fuzz_tmp" >&2
+  exit 1
+fi
+grep -E '^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units' "$fuzz_tmp/log"
+rm -rf "$fuzz_tmp"

@@ -153,6 +153,11 @@ TEST_F(ListenerTest, BindingABusyPortThrowsNamingTheAddress) {
 // it can, sheds the rest (libuv's reserve-fd trick: accept and close at once) instead of
 // spinning on a listener that stays readable, and accepts again once fds are free.
 TEST_F(ListenerTest, SurvivesFdExhaustionAndAcceptsAgainAfterwards) {
+#ifdef CHATD_SANITIZED
+  // UBSan's vptr check probes memory through a pipe(); with no fd to spare it
+  // reports a valid object as having an invalid vptr.
+  GTEST_SKIP() << "fd exhaustion cannot be tested under the sanitizers (they need fds too)";
+#endif
   listen("127.0.0.1:0");
   constexpr int kClients = 24;
   constexpr int kSpare = 4;
