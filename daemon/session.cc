@@ -62,7 +62,9 @@ void Session::on_close(reactor::Connection& c, CloseReason why) {
     c.try_write_now(format_line(replies::kIdleTooLong));
     reason = replies::kReasonIdle;
   }
-  spdlog::debug("closed {} ({}): {}", nick_, c.peer().to_string(), reactor::to_string(why));
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("closed {} ({}): {}", nick_, c.peer().to_string(), reactor::to_string(why));
+  }
   leave_chat(reason, !server_.shutting_down());
   server_.on_session_closed(*this);
   delete this;
