@@ -62,7 +62,7 @@ const Field kFields[] = {
      &Config::output_soft_limit, 0, 1024 * kMiB},
     {"output_soft_seconds", "SECONDS", "how long a client may stay over output_soft_limit",
      &Config::output_soft_seconds, 1, 86400},
-    {"idle_timeout", "SECONDS", "close clients silent this long (0 = never)",
+    {"idle_timeout", "SECONDS", "close clients that send no line this long (0 = never)",
      &Config::idle_timeout_s, 0, 4294967295.0},
     {"flood_rate", "N", "lines per second a client may send (0 = off)", &Config::flood_rate, 0,
      1e6},

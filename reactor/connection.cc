@@ -160,7 +160,6 @@ void Connection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   auto* c = static_cast<Connection*>(s->data);
   if (nread > 0) {
     if (c->draining_) return;  // read only so that the close is clean
-    c->loop_.touch(*c);
     const std::size_t n = c->telnet_.filter(buf->base, static_cast<std::size_t>(nread));
     c->handle_bytes(buf->base, n);
   } else if (nread == UV_EOF) {
@@ -181,11 +180,15 @@ void Connection::handle_bytes(const char* data, std::size_t n) {
     bool takes_lines() const {
       return c.state_ == State::kOpen && !c.draining_ && !c.reading_paused_;
     }
+    // Idle means no line received: bytes that never end a line (slowloris) do
+    // not count as activity.
     bool on_line(std::string_view line) {
+      c.loop_.touch(c);
       c.handler_->on_line(c, line);
       return takes_lines();
     }
     bool on_overlong() {
+      c.loop_.touch(c);
       c.handler_->on_line_too_long(c);
       return takes_lines();
     }

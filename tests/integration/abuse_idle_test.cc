@@ -1,5 +1,6 @@
 // Integration tests of --idle-timeout: a silent client is told why and closed and its room
-// hears it, a client that keeps talking stays, and the default (0) never closes anyone.
+// hears it, so is one that trickles bytes but never ends a line, a client that keeps talking
+// stays, and the default (0) never closes anyone.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -81,6 +82,28 @@ TEST(AbuseIdleTimeout, RoomHearsThatTheSilentClientQuitForBeingIdle) {
     heard = talking.expect_line(equals(quit), std::min(talker.tick(), deadline)).has_value();
   }
   EXPECT_TRUE(heard) << talking.diagnostics();
+}
+
+// Slowloris: a byte every 100 ms, never a newline. Idle means no line received, so the bytes
+// do not keep it connected.
+TEST(AbuseIdleTimeout, BytesThatNeverEndALineDoNotCountAsActivity) {
+  ChatdProcess chatd({"--idle-timeout", "1"});
+  LineClient trickling(chatd.port());
+  ASSERT_TRUE(trickling.read_line()) << trickling.diagnostics();
+  const auto start = Clock::now();
+  const Deadline deadline = within(6s);
+  std::vector<std::string> lines;
+  int sent = 0;
+  while (!trickling.closed() && Clock::now() < deadline) {
+    if (!trickling.send_raw("x")) break;  // refused once chatd has closed it
+    ++sent;
+    while (auto line = trickling.read_line(std::min(within(100ms), deadline)))
+      lines.push_back(*line);
+  }
+  ASSERT_FALSE(lines.empty()) << "not disconnected after " << sent
+                              << " bytes: " << trickling.diagnostics();
+  EXPECT_EQ(lines.back(), "! idle too long; disconnecting");
+  EXPECT_GE(Clock::now() - start, 500ms) << "closed before it could have been idle for 1 s";
 }
 
 TEST(AbuseIdleTimeout, ClientThatKeepsTalkingIsNotDisconnected) {
