@@ -1,7 +1,6 @@
 // chatd's entry point: configuration, logging, the server on one loop, signals,
 // and the mapping of startup errors to a message and a non-zero exit.
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
@@ -9,6 +8,7 @@
 #include <string>
 
 #include "daemon/config.h"
+#include "daemon/fd_limit.h"
 #include "daemon/logging.h"
 #include "daemon/server.h"
 #include "daemon/systemd.h"
@@ -17,24 +17,21 @@
 
 namespace {
 
-// The limit chatd really got (systemd's LimitNOFILE= can be clamped by the
-// host's hard limit), and a warning when max_clients cannot be reached under it.
-void log_fd_limit(std::size_t max_clients) {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
-  spdlog::info("file descriptor limit {} (about that many clients at most)", rl.rlim_cur);
-  if (rl.rlim_cur != RLIM_INFINITY && max_clients > rl.rlim_cur) {
-    spdlog::warn(
-        "max_clients {} is above the file descriptor limit {}: accepts will fail with "
-        "EMFILE first (raise LimitNOFILE= or ulimit -n)",
-        max_clients, rl.rlim_cur);
+// The limit chatd really got: systemd's LimitNOFILE= can be clamped by the
+// host's hard limit. (The Server lowers max_clients to fit it, and says so.)
+void log_fd_limit() {
+  const std::uint64_t limit = chatd::fd_limit();
+  if (limit == 0) {
+    spdlog::info("no file descriptor limit");
+  } else {
+    spdlog::info("file descriptor limit {}", limit);
   }
 }
 
 int serve(const chatd::ConfigLoader& loader, chatd::Config config) {
   chatd::setup_logging(config.log_level);
   spdlog::info("chatd {} starting", CHATD_VERSION);
-  log_fd_limit(config.max_clients);
+  log_fd_limit();
   chatd::reactor::Loop loop;
   {
     chatd::Server server(loop, loader, std::move(config));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "daemon/fd_limit.h"
 #include "daemon/logging.h"
 #include "daemon/replies.h"
 #include "daemon/session.h"
@@ -52,6 +53,7 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
   forget_timer_.start(kForgetIntervalMs, kForgetIntervalMs);
   forget_timer_.unref();
   loop_.set_limits(connection_limits(config_));
+  set_client_cap();
 }
 
 Server::~Server() {
@@ -89,7 +91,7 @@ void Server::on_accept(reactor::Connection& c) {
     case ConnectLimiter::Verdict::kServerTooFast:
       return refuse(c, reactor::format_line(replies::kServerBusy), "total connect rate");
   }
-  if (sessions_ >= config_.max_clients) {
+  if (sessions_ >= client_cap_) {
     return refuse(c, reactor::format_line(replies::kServerFull), "server full");
   }
   std::uint32_t& from_here = per_address_[c.peer().limit_key()];
@@ -184,6 +186,18 @@ void Server::apply(const Config& config) {
   connect_limiter_.set_rates(connect_rates(config_));
   loop_.set_limits(connection_limits(config_));
   set_log_level(config_.log_level);
+  set_client_cap();
+}
+
+void Server::set_client_cap() {
+  const std::uint64_t limit = fd_limit();
+  client_cap_ = clients_within_fd_limit(config_.max_clients, limit);
+  if (client_cap_ < config_.max_clients) {
+    spdlog::warn(
+        "max_clients {} does not fit the file descriptor limit {}: serving at most {} clients, "
+        "the rest are refused (raise LimitNOFILE= or ulimit -n)",
+        config_.max_clients, limit, client_cap_);
+  }
 }
 
 }  // namespace chatd

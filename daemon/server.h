@@ -52,6 +52,7 @@ class Server final : public reactor::ListenerHandler {
   void refuse(reactor::Connection& c, const reactor::MessageRef& why, const char* log_reason);
   void resume_throttled();
   void apply(const Config& config);
+  void set_client_cap();
   ServiceCounters counters() const;
 
   reactor::Loop& loop_;
@@ -66,6 +67,7 @@ class Server final : public reactor::ListenerHandler {
   ConnectLimiter connect_limiter_;
   reactor::Timer forget_timer_;  // drops refilled per-address connect buckets
   std::size_t sessions_ = 0;
+  std::size_t client_cap_ = 0;  // max_clients, lowered to fit the fd limit
   std::uint64_t accept_errors_ = 0;
   std::uint64_t slow_consumers_ = 0;
   std::uint64_t last_accept_error_log_ms_ = 0;

@@ -30,6 +30,9 @@ LOGS=$OUT/logs
 mkdir -p "$LOGS"
 
 log() { printf '== %s\n' "$*" >&2; }
+# j FILE FILTER: one value from a JSON report; R: where a report's figures are.
+j() { jq -r "$2" "$OUT/$1.json"; }
+R='.runs[0].results'
 
 # ---- build and machine layout ---------------------------------------------------------------
 
@@ -208,13 +211,14 @@ broadcast_runs() {
   stop_redis
 }
 
-# As many connections as the fd limit allows (chatbench sizes itself and says so), held,
-# then a broadcast to as many receivers.
+# As many connections as the fd limit allows (chatbench sizes itself and says so; chatd
+# refuses, in words, those beyond its own limit minus the 64 fds it keeps back), held, then a
+# broadcast to as many receivers as it greeted, less one for the sender.
 max_runs() {
   start_chatd max
   bench chatd accept max-accept --connections 1000000 --hold 2
-  bench chatd broadcast max-broadcast --receivers 1000000 --senders 1 --duration 5 --warmup 1 \
-    --inflight "$INFLIGHT" --size 64
+  bench chatd broadcast max-broadcast --receivers "$(($(j chatd-max-accept "$R.greeted") - 1))" \
+    --senders 1 --duration 5 --warmup 1 --inflight "$INFLIGHT" --size 64
   stop_chatd
 }
 
@@ -224,8 +228,6 @@ max_runs
 
 # ---- the table ------------------------------------------------------------------------------
 
-# j FILE FILTER: one value from a JSON report.
-j() { jq -r "$2" "$OUT/$1.json"; }
 group() { LC_ALL=C printf '%.0f' "$1" | sed -E ':a;s/^([0-9]+)([0-9]{3})/\1,\2/;ta'; }
 ms() { awk -v ns="$1" 'BEGIN { printf "%.2f ms", ns / 1e6 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
@@ -234,7 +236,6 @@ verdict() {
   awk -v v="$1" -v op="$2" -v l="$3" \
     'BEGIN { ok = (op == "ge") ? v >= l : v <= l; print ok ? "yes" : "**NO**" }'
 }
-R='.runs[0].results'
 
 row_deliveries() {
   local name=$1 label=$2 target=$3

@@ -97,9 +97,9 @@ check_journal() {
     local limit
     limit=$(journal | sed -n 's/^file descriptor limit \([0-9]*\).*/\1/p' | tail -1)
     if ((limit < 50000)); then
-        journal_has "above the file descriptor limit" -p warning ||
+        journal_has "does not fit the file descriptor limit" -p warning ||
             fail "the fd-limit warning is not filed at priority warning"
-        ! journal_has "above the file descriptor limit" -p err || fail "a warning filed as error"
+        ! journal_has "does not fit the file descriptor limit" -p err || fail "a warning filed as error"
     fi
     local text
     text=$(journal)

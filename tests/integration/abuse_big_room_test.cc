@@ -3,7 +3,6 @@
 // sends each user one line.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "tests/support/chatd_process.h"
+#include "tests/support/fd_budget.h"
 #include "tests/support/line_client.h"
 
 namespace chatd::test {
@@ -25,25 +25,6 @@ using namespace std::chrono_literals;
 
 constexpr std::size_t kWanted = 1100;  // 100 over the 1000 names a list stops at
 constexpr std::size_t kListed = 1000;
-constexpr rlim_t kSpareFds = 64;
-
-// How many clients this process can hold, after raising the soft fd limit towards the hard
-// one (chatd inherits it). Prints a note when that is fewer than `wanted`.
-std::size_t affordable(std::size_t wanted) {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return wanted;
-  const rlim_t need = wanted + kSpareFds;
-  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
-    rlimit raised = rl;
-    raised.rlim_cur = rl.rlim_max == RLIM_INFINITY ? need : std::min(need, rl.rlim_max);
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
-  }
-  if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need) return wanted;
-  const std::size_t n = rl.rlim_cur > kSpareFds ? rl.rlim_cur - kSpareFds : 0;
-  std::cout << "[   NOTE   ] RLIMIT_NOFILE allows " << n << " clients, not " << wanted << "\n";
-  return n;
-}
-
 // `n` guests, each greeted; their nicks in connection order.
 struct Guests {
   std::vector<LineClient> clients;
@@ -108,7 +89,7 @@ ListReply read_list(LineClient& c, const std::string& header_prefix, bool rooms)
 }
 
 TEST(AbuseBigRoom, WhoListsAThousandNamesThenHowManyMore) {
-  const std::size_t n = affordable(kWanted);
+  const std::size_t n = affordable_clients(kWanted);
   ASSERT_GT(n, kListed) << "too few file descriptors for a room over 1000";
   ChatdProcess chatd({"--announce-limit", "10"});
   Guests g = connect_guests(chatd.port(), n);
@@ -126,7 +107,7 @@ TEST(AbuseBigRoom, WhoListsAThousandNamesThenHowManyMore) {
 }
 
 TEST(AbuseBigRoom, JoinsBeyondTheAnnounceLimitAreNotAnnounced) {
-  const std::size_t n = affordable(kWanted);
+  const std::size_t n = affordable_clients(kWanted);
   ChatdProcess chatd({"--announce-limit", "10"});
   Guests g = connect_guests(chatd.port(), n);
   LineClient& first = g.clients.front();
@@ -146,7 +127,7 @@ TEST(AbuseBigRoom, JoinsBeyondTheAnnounceLimitAreNotAnnounced) {
 }
 
 TEST(AbuseBigRoom, PartsAndQuitsBeyondTheAnnounceLimitAreNotAnnounced) {
-  const std::size_t n = affordable(kWanted);
+  const std::size_t n = affordable_clients(kWanted);
   ChatdProcess chatd({"--announce-limit", "10"});
   Guests g = connect_guests(chatd.port(), n);
   LineClient& watcher = g.clients.front();
@@ -176,7 +157,7 @@ TEST(AbuseBigRoom, PartsAndQuitsBeyondTheAnnounceLimitAreNotAnnounced) {
 }
 
 TEST(AbuseBigRoom, RoomsListsAThousandRoomsThenHowManyMore) {
-  const std::size_t n = affordable(kWanted);
+  const std::size_t n = affordable_clients(kWanted);
   ASSERT_GT(n, kListed) << "too few file descriptors for over 1000 rooms";
   ChatdProcess chatd({"--announce-limit", "10"});
   Guests g = connect_guests(chatd.port(), n);
@@ -196,7 +177,7 @@ TEST(AbuseBigRoom, RoomsListsAThousandRoomsThenHowManyMore) {
 
 TEST(AbuseBigRoom, WhoIsShortenedRatherThanGetTheAskerCutAtASmallOutputLimit) {
   // 600 names take about 6 KB: sent whole, they would put the asker over 4096 bytes at once.
-  const std::size_t n = affordable(600);
+  const std::size_t n = affordable_clients(600);
   ChatdProcess chatd(
       {"--output-limit", "4096", "--max-line-bytes", "1024", "--announce-limit", "10"});
   Guests g = connect_guests(chatd.port(), n);
@@ -213,7 +194,7 @@ TEST(AbuseBigRoom, WhoIsShortenedRatherThanGetTheAskerCutAtASmallOutputLimit) {
 }
 
 TEST(AbuseBigRoom, ShutdownSendsEachUserOneLastLineAndNothingAfterIt) {
-  const std::size_t n = affordable(kWanted);
+  const std::size_t n = affordable_clients(kWanted);
   ChatdProcess chatd({"--announce-limit", "10"});
   Guests g = connect_guests(chatd.port(), n);
   // A small room too, where quits would be announced if anything came after the last line.

@@ -1,8 +1,11 @@
 // Integration tests of chatd's admission and announcement limits: --max-clients refuses
-// with one line then EOF, and --announce-limit silences joins in larger rooms.
+// with one line then EOF, also where the fd limit lowers it, and --announce-limit silences
+// joins in larger rooms.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <vector>
 
 #include "tests/support/chatd_process.h"
 #include "tests/support/line_client.h"
@@ -20,6 +23,34 @@ TEST(MaxClients, ConnectionOverTheLimitGetsOneLineThenEof) {
   EXPECT_EQ(*line, "! server full, try again later");
   EXPECT_TRUE(third.read_until_closed()) << third.diagnostics();
   EXPECT_TRUE(third.skipped().empty()) << "more after the refusal: " << third.skipped().front();
+}
+
+// Under an fd limit of 128, chatd keeps 32 (a quarter) back and serves 96 clients: the next
+// ones are refused in words, not dropped by an EMFILE, and the admitted are still served.
+TEST(MaxClients, FdLimitLowersTheLimitAndTheRestAreRefusedInWords) {
+  ChatdOptions options;
+  options.fd_limit = 128;
+  ChatdProcess chatd(options);
+  ASSERT_TRUE(chatd.wait_for_log("serving at most 96 clients", within(std::chrono::seconds(5))))
+      << "no warning that max_clients was lowered to fit the fd limit";
+  std::vector<LineClient> admitted;
+  admitted.reserve(96);
+  const Deadline deadline = within(std::chrono::seconds(20));
+  for (int i = 0; i < 96; ++i)
+    admitted.emplace_back(chatd.port(), ClientOptions{}, deadline);
+  auto ungreeted =
+      expect_line_on_all(admitted, starts_with("*** welcome to chatd, you are "), deadline);
+  ASSERT_TRUE(ungreeted.empty()) << ungreeted.size() << " of 96 got no greeting";
+  for (int i = 0; i < 3; ++i) {
+    LineClient over(chatd.port());
+    auto line = over.read_line();
+    ASSERT_TRUE(line) << "over the limit #" << i << ": " << over.diagnostics();
+    EXPECT_EQ(*line, "! server full, try again later");
+    EXPECT_TRUE(over.read_until_closed()) << over.diagnostics();
+  }
+  ASSERT_TRUE(admitted.front().send_line("/who"));
+  EXPECT_TRUE(admitted.front().expect_line(starts_with("*** 96 users in #lobby")))
+      << admitted.front().diagnostics();
 }
 
 TEST(MaxClients, RefusalLeavesTheAdmittedClientsServed) {

@@ -1,44 +1,23 @@
 // Integration tests of chatd under load: a broadcast reaching 1000 concurrent clients, and a
 // slow consumer being dropped while a fast reader in the same room gets everything in order.
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <iostream>
 #include <string>
 #include <vector>
 
 #include "tests/support/chatd_process.h"
+#include "tests/support/fd_budget.h"
 #include "tests/support/line_client.h"
 
 namespace chatd::test {
 namespace {
 
 constexpr std::size_t kWantedClients = 1000;
-constexpr rlim_t kSpareFds = 64;  // for gtest, pipes, the sender and whatever else is open
-
-// How many clients this process can hold: raises the soft fd limit towards the hard one
-// first. chatd inherits the same limit, and it needs one fd per client as well.
-std::size_t affordable_clients() {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return kWantedClients;
-  rlim_t wanted = kWantedClients + kSpareFds;
-  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < wanted) {
-    rlimit raised = rl;
-    raised.rlim_cur = rl.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, rl.rlim_max);
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
-  }
-  if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= wanted) return kWantedClients;
-  return rl.rlim_cur > kSpareFds ? static_cast<std::size_t>(rl.rlim_cur - kSpareFds) : 0;
-}
 
 TEST(Load, ThousandConcurrentClientsAllReceiveOneBroadcast) {
-  std::size_t n = affordable_clients();
-  if (n < kWantedClients) {
-    std::cout << "[   NOTE   ] RLIMIT_NOFILE allows only " << n << " clients, not "
-              << kWantedClients << "; the test uses " << n << "\n";
-  }
+  const std::size_t n = affordable_clients(kWantedClients);
   ASSERT_GT(n, 10u) << "too few file descriptors to test anything";
   RecordProperty("clients", static_cast<int>(n));
 

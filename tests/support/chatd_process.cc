@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,12 +57,14 @@ struct ExecPlan {
   std::vector<char*> argv;
   std::vector<char*> envp;
   char* listen_pid_digits = nullptr;  // inside env_storage: where the child writes its pid
+  unsigned long fd_limit = 0;
 };
 
 constexpr std::size_t kPidDigits = 24;
 
 ExecPlan make_plan(const ChatdOptions& options) {
   ExecPlan plan;
+  plan.fd_limit = options.fd_limit;
   plan.argv_storage.push_back(chatd_binary());
   if (options.default_listen && options.inherit_listen_fd < 0 && !has_listen_arg(options.args)) {
     plan.argv_storage.push_back("--listen");
@@ -147,6 +150,12 @@ void write_decimal(char* out, long value) {
 #else
   (void)first_to_close;
 #endif
+  if (plan.fd_limit != 0) {
+    rlimit rl{};
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = plan.fd_limit;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
   execve(plan.argv[0], plan.argv.data(), plan.envp.data());
   static constexpr char kMsg[] = "chatd_process: execve of the chatd binary failed\n";
   ssize_t ignored = write(2, kMsg, sizeof kMsg - 1);

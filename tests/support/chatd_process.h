@@ -41,6 +41,8 @@ struct ChatdOptions {
   // When >= 0, this listening socket becomes chatd's fd 3 with LISTEN_FDS=1 and LISTEN_PID set
   // to chatd's pid, as systemd socket activation does. The caller keeps its own copy.
   int inherit_listen_fd = -1;
+  // When nonzero, chatd's soft RLIMIT_NOFILE (set in the child only).
+  unsigned long fd_limit = 0;
   // How long the constructor waits for the first `listening on HOST:PORT` log line.
   Clock::duration startup_timeout = std::chrono::seconds(10);
 };
