@@ -21,10 +21,7 @@ using reactor::format_line;
 using reactor::make_line;
 using reactor::MessageRef;
 
-class BackpressureTest : public ReactorTest {
- protected:
-  void SetUp() override { listen(); }
-};
+using BackpressureTest = ListeningReactorTest;
 
 // Numbered lines of about 110 bytes, so any loss, duplication or reordering shows.
 MessageRef numbered(int i) {

@@ -21,10 +21,7 @@ using reactor::format_line;
 using reactor::make_line;
 using Lines = std::vector<std::string>;
 
-class ConnectionTest : public ReactorTest {
- protected:
-  void SetUp() override { listen(); }
-};
+using ConnectionTest = ListeningReactorTest;
 
 TEST_F(ConnectionTest, HandsLinesToTheHandlerInOrderAcrossSplitWrites) {
   RawClient* client = nullptr;

@@ -20,10 +20,7 @@ using reactor::format_line;
 using reactor::make_line;
 using reactor::MessageRef;
 
-class DrainTest : public ReactorTest {
- protected:
-  void SetUp() override { listen(); }
-};
+using DrainTest = ListeningReactorTest;
 
 // `printf 'request\n' | nc host port`: the request, then EOF at once. The replies, larger
 // than the socket buffers, still all arrive before the server closes.

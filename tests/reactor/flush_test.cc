@@ -58,10 +58,7 @@ class WriteCounter {
   int calls() const { return g_write_calls; }
 };
 
-class FlushTest : public ReactorTest {
- protected:
-  void SetUp() override { listen(); }
-};
+using FlushTest = ListeningReactorTest;
 
 TEST_F(FlushTest, ManySendsLeaveInOneWriteSyscall) {
   RawClient* client = nullptr;

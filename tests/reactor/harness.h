@@ -109,4 +109,10 @@ class ReactorTest : public ::testing::Test {
   std::vector<std::unique_ptr<RawClient>> clients_;
 };
 
+// A ReactorTest whose server is already listening on 127.0.0.1:0.
+class ListeningReactorTest : public ReactorTest {
+ protected:
+  void SetUp() override { listen(); }
+};
+
 }  // namespace chatd::test

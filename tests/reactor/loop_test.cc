@@ -22,10 +22,7 @@ using namespace std::chrono_literals;
 using reactor::CloseReason;
 using reactor::make_line;
 
-class LoopTest : public ReactorTest {
- protected:
-  void SetUp() override { listen(); }
-};
+using LoopTest = ListeningReactorTest;
 
 TEST_F(LoopTest, RunReturnsWhenACallbackCallsStop) {
   bool stopped_by_test = false;

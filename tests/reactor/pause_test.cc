@@ -16,10 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 using Lines = std::vector<std::string>;
 
-class PauseTest : public ReactorTest {
- protected:
-  void SetUp() override { listen(); }
-};
+using PauseTest = ListeningReactorTest;
 
 TEST_F(PauseTest, LinesSentWhilePausedArriveAfterResumeInOrder) {
   RawClient* client = nullptr;
