@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cassert>
@@ -15,8 +16,8 @@
 #include <sstream>
 #include <variant>
 
+#include "daemon/chat/names.h"
 #include "daemon/logging.h"
-#include "daemon/names.h"
 
 #ifndef CHATD_VERSION
 #define CHATD_VERSION "dev"
@@ -26,9 +27,9 @@ namespace chatd {
 namespace {
 
 using Member = std::variant<std::size_t Config::*, std::uint32_t Config::*, int Config::*,
-                            double Config::*, std::string Config::*>;
+                            double Config::*, std::string Config::*, bool Config::*>;
 // A value as it arrives from a TOML file or a flag, before it is checked.
-using Raw = std::variant<std::int64_t, double, std::string>;
+using Raw = std::variant<std::int64_t, double, std::string, bool>;
 // Checks a string value; returns what to store, or throws ConfigError.
 using StringCheck = std::string (*)(const std::string& value, const std::string& where);
 
@@ -45,6 +46,9 @@ struct Field {
 std::string check_room(const std::string& value, const std::string& where);
 std::string check_motd(const std::string& value, const std::string& where);
 std::string check_log_level(const std::string& value, const std::string& where);
+std::string check_server_name(const std::string& value, const std::string& where);
+std::string check_network(const std::string& value, const std::string& where);
+std::string check_any(const std::string& value, const std::string& where);
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
@@ -83,6 +87,22 @@ const Field kFields[] = {
     {"motd", "TEXT", "extra welcome line", &Config::motd, 0, 0, check_motd},
     {"log_level", "LEVEL", "trace, debug, info, warn or error", &Config::log_level, 0, 0,
      check_log_level},
+    {"server_name", "NAME", "the IRC server name (empty: the host name)", &Config::server_name, 0,
+     0, check_server_name},
+    {"network", "NAME", "the network name IRC clients show (ISUPPORT NETWORK)", &Config::network, 0,
+     0, check_network},
+    {"irc_max_rooms", "N", "rooms an IRC user may be in at once (CHANLIMIT)",
+     &Config::irc_max_rooms, 1, 1000},
+    {"irc_ping_interval", "SECONDS",
+     "an IRC client silent this long is sent a PING, and dropped after as long again",
+     &Config::irc_ping_interval, 1, 86400},
+    {"irc_registration_timeout", "SECONDS", "IRC connections must register within this",
+     &Config::irc_registration_timeout, 1, 3600},
+    {"cloak_hosts", "BOOL",
+     "show others a keyed hash of each user's address rather than the address",
+     &Config::cloak_hosts},
+    {"cloak_key", "TEXT", "secret for host cloaks (empty: random, so cloaks change on restart)",
+     &Config::cloak_key, 0, 0, check_any},
 };
 
 [[noreturn]] void fail(const std::string& where, std::string_view problem) {
@@ -138,11 +158,57 @@ std::string check_log_level(const std::string& value, const std::string& where) 
   return value;
 }
 
+// A name IRC can carry as a message source: letters, digits, '.', '-', '_'.
+bool is_server_name(const std::string& value) {
+  if (value.empty() || value.size() > 63) return false;
+  for (char c : value) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string check_server_name(const std::string& value, const std::string& where) {
+  if (!value.empty() && !is_server_name(value)) {
+    fail(where, fmt::format("'{}' is not a server name: 1-63 ASCII letters, digits, '.', '-' "
+                            "or '_'",
+                            value));
+  }
+  return value;
+}
+
+std::string check_network(const std::string& value, const std::string& where) {
+  if (!is_server_name(value)) {
+    fail(where, fmt::format("'{}' is not a network name: 1-63 ASCII letters, digits, '.', '-' "
+                            "or '_'",
+                            value));
+  }
+  return value;
+}
+
+std::string check_any(const std::string& value, const std::string&) {
+  return value;
+}
+
+// gethostname(), or "chatd" if it is not a name IRC can carry.
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "chatd";
+  const std::string host(name);
+  return is_server_name(host) ? host : "chatd";
+}
+
 std::string describe(const Raw& raw) {
   return std::visit([](const auto& v) { return fmt::format("{}", v); }, raw);
 }
 
+bool is_bool(const Field& f) {
+  return std::holds_alternative<bool Config::*>(f.member);
+}
+
 const char* expected(const Field& f) {
+  if (is_bool(f)) return "true or false";
   return is_string(f) ? "a string" : is_float(f) ? "a number" : "a whole number";
 }
 
@@ -153,6 +219,12 @@ void set_field(Config& config, const Field& f, const Raw& raw, const std::string
     if (s == nullptr) fail(where, fmt::format("expected a string, got {}", describe(raw)));
     assert(f.check != nullptr);
     config.*std::get<std::string Config::*>(f.member) = f.check(*s, where);
+    return;
+  }
+  if (is_bool(f)) {
+    const auto* b = std::get_if<bool>(&raw);
+    if (b == nullptr) fail(where, fmt::format("expected true or false, got {}", describe(raw)));
+    config.*std::get<bool Config::*>(f.member) = *b;
     return;
   }
   double x = 0;
@@ -169,7 +241,9 @@ void set_field(Config& config, const Field& f, const Raw& raw, const std::string
   std::visit(
       [&](auto member) {
         using T = std::remove_reference_t<decltype(config.*member)>;
-        if constexpr (std::is_arithmetic_v<T>) config.*member = static_cast<T>(x);
+        if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+          config.*member = static_cast<T>(x);
+        }
       },
       f.member);
 }
@@ -177,6 +251,11 @@ void set_field(Config& config, const Field& f, const Raw& raw, const std::string
 // Flags arrive as text; parse them the way the TOML reader would type them.
 Raw raw_from_flag(const Field& f, const std::string& text, const std::string& where) {
   if (is_string(f)) return text;
+  if (is_bool(f)) {
+    if (text == "true") return true;
+    if (text == "false") return false;
+    fail(where, fmt::format("'{}' is not true or false", text));
+  }
   const char* first = text.data();
   const char* last = first + text.size();
   std::from_chars_result r{};
@@ -203,34 +282,37 @@ Raw raw_from_toml(const Field& f, const toml::node& node, const std::string& whe
   if (const auto* i = node.as_integer()) return i->get();
   if (const auto* d = node.as_floating_point()) return d->get();
   if (const auto* s = node.as_string()) return s->get();
+  if (const auto* b = node.as_boolean(); b != nullptr && is_bool(f)) return b->get();
   std::ostringstream type;
   type << node.type();
   fail(where, fmt::format("expected {}, got a {}", expected(f), type.str()));
 }
 
-reactor::Endpoint endpoint(std::string_view text, const std::string& where) {
+ListenSpec listen_spec(std::string_view text, const std::string& where) {
   try {
-    return reactor::parse_endpoint(text);
+    return parse_listen_spec(text);
   } catch (const std::invalid_argument& e) {
     fail(where, e.what());
   }
 }
 
-// listen = "HOST:PORT" or listen = ["HOST:PORT", ...]
-std::vector<reactor::Endpoint> listen_from_toml(const std::string& path, const toml::node& node) {
+constexpr std::string_view kListenExpected = "expected an array of \"[PROTO://]HOST:PORT\" strings";
+
+// listen = "irc://HOST:PORT" or listen = ["HOST:PORT", "irc://HOST:PORT", ...]
+std::vector<ListenSpec> listen_from_toml(const std::string& path, const toml::node& node) {
   const std::string where = where_in_file(path, node, "listen");
-  if (const auto* s = node.as_string()) return {endpoint(s->get(), where)};
+  if (const auto* s = node.as_string()) return {listen_spec(s->get(), where)};
   const auto* array = node.as_array();
-  if (array == nullptr) fail(where, "expected an array of \"HOST:PORT\" strings");
+  if (array == nullptr) fail(where, kListenExpected);
   if (array->empty()) fail(where, "must list at least one address");
-  std::vector<reactor::Endpoint> endpoints;
+  std::vector<ListenSpec> specs;
   for (const toml::node& item : *array) {
     const std::string item_where = where_in_file(path, item, "listen");
     const auto* s = item.as_string();
-    if (s == nullptr) fail(item_where, "expected an array of \"HOST:PORT\" strings");
-    endpoints.push_back(endpoint(s->get(), item_where));
+    if (s == nullptr) fail(item_where, kListenExpected);
+    specs.push_back(listen_spec(s->get(), item_where));
   }
-  return endpoints;
+  return specs;
 }
 
 std::string known_keys() {
@@ -317,9 +399,11 @@ struct FlagSet {
 // setting can be overridden by whoever calls it; only --listen accumulates.
 void add_options(FlagSet& flags, std::string& config_file, bool& check_only) {
   CLI::App& app = flags.app;
-  app.add_option("--listen", flags.listen, "listen address, repeatable; [::1]:2023 for IPv6")
-      ->type_name("HOST:PORT")
-      ->default_str("0.0.0.0:2023 [::]:2023");
+  app.add_option("--listen", flags.listen,
+                 "listen address, repeatable: [PROTO://]HOST:PORT with PROTO plain (the "
+                 "default) or irc; [::1]:2023 for IPv6")
+      ->type_name("[PROTO://]HOST:PORT")
+      ->default_str("plain://0.0.0.0:2023 plain://[::]:2023 irc://0.0.0.0:6667 irc://[::]:6667");
   app.add_option("--config", config_file, "TOML config file; its keys are the flags' names")
       ->type_name("FILE")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -353,7 +437,7 @@ ConfigLoader ConfigLoader::from_args(int argc, const char* const* argv) {
     throw ConfigError(fmt::format("{} (see chatd --help)", e.what()));
   }
   for (const std::string& text : flags.listen) {
-    loader.listen_.push_back(endpoint(text, "--listen"));
+    loader.listen_.push_back(listen_spec(text, "--listen"));
   }
   Config scratch;  // check each flag now, so a typo fails before anything starts
   for (std::size_t i = 0; i < std::size(kFields); ++i) {
@@ -375,8 +459,18 @@ Config ConfigLoader::load() const {
     const std::string where = flag_name(f.key);
     set_field(config, f, raw_from_flag(f, text, where), where);
   }
+  if (config.server_name.empty()) config.server_name = host_name();
   check_combination(config);
   return config;
+}
+
+std::vector<ListenSpec> Config::default_listen() {
+  const Scheme plain{FrontEnd::kPlain};
+  const Scheme irc{FrontEnd::kIrc};
+  return {{plain, {"0.0.0.0", 2023}},
+          {plain, {"::", 2023}},
+          {irc, {"0.0.0.0", 6667}},
+          {irc, {"::", 6667}}};
 }
 
 namespace {
@@ -401,6 +495,8 @@ std::string toml_value(const Config& config, const Field& f) {
         using T = std::remove_cvref_t<decltype(v)>;
         if constexpr (std::is_same_v<T, std::string>) {
           return toml_string(v);
+        } else if constexpr (std::is_same_v<T, bool>) {
+          return std::string(v ? "true" : "false");
         } else if constexpr (std::is_same_v<T, double>) {
           return toml_float(v);
         } else {
@@ -417,7 +513,7 @@ std::string to_toml(const Config& config) {
   if (!config.config_file.empty()) {
     out += fmt::format("# read from {}\n", config.config_file);
   }
-  out += "\n# listen addresses, HOST:PORT or [V6]:PORT\nlisten = [";
+  out += "\n# listen addresses, [PROTO://]HOST:PORT or [PROTO://][V6]:PORT\nlisten = [";
   for (std::size_t i = 0; i < config.listen.size(); ++i) {
     out += fmt::format("{}{}", i == 0 ? "" : ", ", toml_string(config.listen[i].to_string()));
   }

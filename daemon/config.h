@@ -9,14 +9,15 @@
 #include <utility>
 #include <vector>
 
-#include "reactor/address.h"
+#include "daemon/listen_spec.h"
 
 namespace chatd {
 
 // Every setting with its default. Each TOML key is the field name (idle_timeout
 // for idle_timeout_s); each flag is "--" + the key with '-' for '_'.
 struct Config {
-  std::vector<reactor::Endpoint> listen = {{"0.0.0.0", 2023}, {"::", 2023}};
+  // plain on 2023 and IRC on 6667, IPv4 and IPv6; any --listen replaces all four.
+  std::vector<ListenSpec> listen = default_listen();
   std::string config_file;  // --config only; empty when there is no file
   std::size_t max_clients = 100000;
   std::size_t max_per_ip = 0;  // 0 = unlimited
@@ -34,8 +35,19 @@ struct Config {
   std::size_t announce_limit = 200;
   int backlog = 4096;
   std::string default_room = "#lobby";  // always normalized: "dev" is stored as "#dev"
-  std::string motd;                     // empty = no extra welcome line
+  std::string motd;                     // empty = no extra welcome line, IRC 422
   std::string log_level = "info";       // trace, debug, info, warn or error
+  // IRC. An empty server_name is the host name, filled in by ConfigLoader::load().
+  std::string server_name;
+  std::string network = "chatd";
+  std::size_t irc_max_rooms = 50;
+  std::uint32_t irc_ping_interval = 90;         // seconds
+  std::uint32_t irc_registration_timeout = 60;  // seconds
+  // Hosts other users see: a keyed hash of the address, or the address itself.
+  bool cloak_hosts = true;
+  std::string cloak_key;  // empty: a random key for this run
+
+  static std::vector<ListenSpec> default_listen();
 };
 
 // A bad flag, file or value. The message is one line naming the flag or the
@@ -73,7 +85,7 @@ class ConfigLoader {
   std::string early_output_;
   std::string config_file_;
   bool check_only_ = false;
-  std::vector<reactor::Endpoint> listen_;  // empty when --listen was not given
+  std::vector<ListenSpec> listen_;  // empty when --listen was not given
   // The other flags given, as (index in config.cc's key table, text): kept as
   // text so load() applies them exactly as a file value of the same key.
   std::vector<std::pair<std::size_t, std::string>> flags_;

@@ -1,4 +1,5 @@
-// Server: admission, listeners, flood-control resumes, reload and shutdown.
+// Server: listeners and admission, the clients' list, flood-control resumes,
+// reload and shutdown.
 #include "daemon/server.h"
 
 #include <spdlog/spdlog.h>
@@ -6,9 +7,11 @@
 #include <algorithm>
 
 #include "daemon/fd_limit.h"
+#include "daemon/irc/irc_session.h"
 #include "daemon/logging.h"
-#include "daemon/replies.h"
-#include "daemon/session.h"
+#include "daemon/plain/plain_session.h"
+#include "daemon/plain/replies.h"
+#include "daemon/refusals.h"
 #include "daemon/systemd.h"
 #include "reactor/connection.h"
 
@@ -22,7 +25,7 @@ constexpr std::uint64_t kThrottleTickMs = 20;
 constexpr std::uint64_t kAcceptErrorLogIntervalMs = 1000;
 
 Chat::Settings chat_settings(const Config& c) {
-  return {c.announce_limit, c.default_room};
+  return {c.announce_limit, c.default_room, c.irc_max_rooms};
 }
 
 ConnectLimiter::Rates connect_rates(const Config& c) {
@@ -38,6 +41,19 @@ reactor::ConnectionLimits connection_limits(const Config& c) {
   limits.idle_timeout_ms = std::uint64_t{c.idle_timeout_s} * 1000;
   return limits;
 }
+
+// systemd names each socket by its unit's FileDescriptorName=, which defaults
+// to the unit's own name: an unnamed socket is plain.
+Scheme scheme_of(const systemd::InheritedSocket& s) {
+  if (s.name == "unknown" || s.name.ends_with(".socket")) return Scheme{FrontEnd::kPlain};
+  try {
+    return parse_scheme(s.name);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(
+        fmt::format("socket activation: inherited fd {} is named '{}' (FileDescriptorName=): {}",
+                    s.fd, s.name, e.what()));
+  }
+}
 }  // namespace
 
 Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
@@ -45,6 +61,8 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
       loader_(loader),
       config_(std::move(config)),
       chat_(chat_settings(config_)),
+      cloak_(config_.cloak_hosts, config_.cloak_key),
+      irc_(loop, config_),
       status_(loop, [this] { return counters(); }),
       throttle_timer_(loop, [this] { resume_throttled(); }),
       connect_limiter_(connect_rates(config_)),
@@ -63,50 +81,65 @@ Server::~Server() {
 }
 
 void Server::start() {
-  const std::vector<int> fds = systemd::inherited_listen_fds();
-  for (int fd : fds) {
-    listeners_.push_back(std::make_unique<reactor::Listener>(loop_, fd, config_.backlog, *this));
+  const std::vector<systemd::InheritedSocket> inherited = systemd::inherited_listen_fds();
+  for (const systemd::InheritedSocket& s : inherited)
+    adopt(s);
+  if (inherited.empty()) {
+    for (const ListenSpec& spec : config_.listen)
+      listen_on(spec);
+  } else {
+    spdlog::info("socket-activated: the configured listen addresses are not bound");
   }
-  if (fds.empty()) {
-    for (const reactor::Endpoint& at : config_.listen) {
-      listeners_.push_back(std::make_unique<reactor::Listener>(loop_, at, config_.backlog, *this));
-    }
-  }
-  for (const auto& l : listeners_) {
-    spdlog::info("listening on {}{}", l->local_address(),
-                 fds.empty() ? "" : " (socket activation)");
-  }
-  if (!fds.empty()) spdlog::info("socket-activated: the configured listen addresses are not bound");
   status_.ready();
 }
 
-void Server::on_accept(reactor::Connection& c) {
+void Server::listen_on(const ListenSpec& spec) {
+  acceptors_.push_back(std::make_unique<Acceptor>(*this, spec.scheme.front_end));
+  listeners_.push_back(
+      std::make_unique<reactor::Listener>(loop_, spec.at, config_.backlog, *acceptors_.back()));
+  spdlog::info("listening on {}://{}", spec.scheme.to_string(), listeners_.back()->local_address());
+}
+
+void Server::adopt(const systemd::InheritedSocket& s) {
+  const Scheme scheme = scheme_of(s);
+  acceptors_.push_back(std::make_unique<Acceptor>(*this, scheme.front_end));
+  listeners_.push_back(
+      std::make_unique<reactor::Listener>(loop_, s.fd, config_.backlog, *acceptors_.back()));
+  spdlog::info("listening on {}://{} (socket activation)", scheme.to_string(),
+               listeners_.back()->local_address());
+}
+
+void Server::accept(reactor::Connection& c, FrontEnd front_end) {
   if (shutting_down_) return c.close(reactor::CloseReason::kByServer);
   switch (connect_limiter_.admit(c.peer().limit_key(), loop_.now_ms())) {
     case ConnectLimiter::Verdict::kAdmit:
       break;
     case ConnectLimiter::Verdict::kAddressTooFast:
-      return refuse(c, reactor::format_line(replies::kConnectingTooFast),
-                    "connect rate per address");
+      return refuse(c, front_end, refusals::kConnectingTooFast, "connect rate per address");
     case ConnectLimiter::Verdict::kServerTooFast:
-      return refuse(c, reactor::format_line(replies::kServerBusy), "total connect rate");
+      return refuse(c, front_end, refusals::kServerBusy, "total connect rate");
   }
-  if (sessions_ >= client_cap_) {
-    return refuse(c, reactor::format_line(replies::kServerFull), "server full");
+  if (clients_.size() >= client_cap_) {
+    return refuse(c, front_end, refusals::kServerFull, "server full");
   }
   std::uint32_t& from_here = per_address_[c.peer().limit_key()];
   if (config_.max_per_ip != 0 && from_here >= config_.max_per_ip) {
-    return refuse(c, reactor::format_line(replies::kTooManyFromAddress), "per-address limit");
+    return refuse(c, front_end, refusals::kTooManyFromAddress, "per-address limit");
   }
   ++from_here;
-  ++sessions_;
-  new Session(*this, c);  // owned by the connection; deletes itself in on_close
+  // Each session is owned by its connection and deletes itself in on_close.
+  if (front_end == FrontEnd::kIrc) {
+    new IrcSession(*this, c, cloak_.host_for(c.peer()));
+  } else {
+    new PlainSession(*this, c, cloak_.host_for(c.peer()));
+  }
 }
 
-void Server::refuse(reactor::Connection& c, const reactor::MessageRef& why,
+void Server::refuse(reactor::Connection& c, FrontEnd front_end, const char* why,
                     const char* log_reason) {
   spdlog::info("refused {}: {}", c.peer().to_string(), log_reason);
-  c.send(why);
+  c.send(front_end == FrontEnd::kIrc ? reactor::format_line("ERROR :{}", why)
+                                     : reactor::format_line("! {}", why));
   c.close_when_drained();
 }
 
@@ -122,29 +155,37 @@ void Server::on_accept_error(int uv_error) {
                 accept_errors_);
 }
 
-void Server::on_session_closed(Session& s) {
-  --sessions_;
-  const auto it = per_address_.find(s.connection().peer().limit_key());
-  if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
-  if (s.throttled()) std::erase(throttled_, &s);
+void Server::on_client_open(Client& c) {
+  clients_.push_back(c);
 }
 
-void Server::throttle(Session& s) {
-  throttled_.push_back(&s);
+void Server::on_client_closed(Client& c) {
+  clients_.remove(c);
+  const auto it = per_address_.find(c.connection().peer().limit_key());
+  if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+  if (c.throttled()) std::erase(throttled_, &c);
+  std::erase(resuming_, &c);
+}
+
+void Server::throttle(Client& c) {
+  throttled_.push_back(&c);
   if (!throttle_timer_.active()) throttle_timer_.start(kThrottleTickMs, kThrottleTickMs);
 }
 
+// Resuming hands over lines held back, which may throttle the client again, or
+// close another client: resuming_ is a member so on_client_closed can drop it.
 void Server::resume_throttled() {
   const std::uint64_t now = loop_.now_ms();
-  std::vector<Session*> due;
-  std::erase_if(throttled_, [&](Session* s) {
-    if (!s->ready_to_resume(now)) return false;
-    due.push_back(s);
+  std::erase_if(throttled_, [&](Client* c) {
+    if (!c->ready_to_resume(now)) return false;
+    resuming_.push_back(c);
     return true;
   });
-  // Resuming hands over lines held back, which may throttle the session again.
-  for (Session* s : due)
-    s->resume();
+  while (!resuming_.empty()) {
+    Client* c = resuming_.back();
+    resuming_.pop_back();
+    c->resume();
+  }
   if (throttled_.empty()) throttle_timer_.stop();
 }
 
@@ -152,15 +193,14 @@ void Server::shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
   status_.stopping();
-  spdlog::info("shutting down: {} clients to notify", sessions_);
+  spdlog::info("shutting down: {} clients to notify", clients_.size());
   listeners_.clear();
   throttle_timer_.stop();
-  // One shared line for everyone; each connection closes once it has it.
-  const reactor::MessageRef bye = reactor::format_line(replies::kShuttingDown);
-  loop_.for_each_connection([&](reactor::Connection& c) {
-    c.send(bye);
-    c.close_when_drained();
-  });
+  // One shared line per protocol; each connection closes once it has it.
+  const reactor::MessageRef plain = reactor::format_line(replies::kShuttingDown);
+  const reactor::MessageRef irc = reactor::make_line("ERROR :Closing link: server shutting down");
+  for (Client* c = clients_.front(); c != nullptr; c = clients_.next(*c))
+    c->say_goodbye(c->front_end() == FrontEnd::kIrc ? irc : plain);
 }
 
 void Server::reload() {
@@ -177,12 +217,13 @@ void Server::reload() {
 }
 
 ServiceCounters Server::counters() const {
-  return {sessions_, chat_.rooms().size(), chat_.messages_relayed()};
+  return {clients_.size(), chat_.rooms().size(), chat_.messages_relayed()};
 }
 
 void Server::apply(const Config& config) {
   config_ = config;
   chat_.set_settings(chat_settings(config_));
+  irc_.configure(config_);
   connect_limiter_.set_rates(connect_rates(config_));
   loop_.set_limits(connection_limits(config_));
   set_log_level(config_.log_level);

@@ -1,5 +1,6 @@
-// Server: chatd's top level on the loop: listeners, admission (max clients,
-// per-address limit), the chat model, flood-control resumes, reload, shutdown.
+// Server: chatd's top level on the loop: listeners and their front ends,
+// admission (max clients, per-address and connect-rate limits), the chat model,
+// flood-control resumes, reload, shutdown.
 #pragma once
 
 #include <cstdint>
@@ -8,25 +9,29 @@
 #include <unordered_map>
 #include <vector>
 
-#include "daemon/chat.h"
+#include "daemon/chat/chat.h"
+#include "daemon/client.h"
 #include "daemon/config.h"
 #include "daemon/connect_limiter.h"
+#include "daemon/host_cloak.h"
+#include "daemon/irc/irc_service.h"
 #include "daemon/service_status.h"
+#include "daemon/systemd.h"
+#include "reactor/intrusive_list.h"
 #include "reactor/listener.h"
 #include "reactor/loop.h"
 #include "reactor/timer.h"
 
 namespace chatd {
 
-class Session;
-
-class Server final : public reactor::ListenerHandler {
+class Server final {
  public:
   Server(reactor::Loop& loop, const ConfigLoader& loader, Config config);
   ~Server();
 
-  // Serves on the sockets systemd passed (LISTEN_FDS) or else binds every
-  // configured address; logs "listening on HOST:PORT" for each. Throws on failure.
+  // Serves on the sockets systemd passed (LISTEN_FDS, each named by its
+  // FileDescriptorName=) or else binds every configured address; logs
+  // "listening on irc://HOST:PORT" for each. Throws on failure.
   void start();
   // SIGTERM/SIGINT: stop accepting, tell everyone, let output drain (bounded by
   // the drain timeout); the loop then runs out of work and returns.
@@ -37,19 +42,33 @@ class Server final : public reactor::ListenerHandler {
 
   Chat& chat() { return chat_; }
   const Config& config() const { return config_; }
+  reactor::Loop& loop() { return loop_; }
+  IrcService& irc() { return irc_; }
   bool shutting_down() const { return shutting_down_; }
-  std::size_t session_count() const { return sessions_; }
+  std::size_t client_count() const { return clients_.size(); }
 
-  // Session callbacks.
-  void throttle(Session& s);
-  void on_session_closed(Session& s);
+  // Client callbacks.
+  void on_client_open(Client& c);
+  void on_client_closed(Client& c);
+  void throttle(Client& c);
   // Counts a slow consumer cut off; returns how many so far.
   std::uint64_t count_slow_consumer() { return ++slow_consumers_; }
 
  private:
-  void on_accept(reactor::Connection& c) override;
-  void on_accept_error(int uv_error) override;
-  void refuse(reactor::Connection& c, const reactor::MessageRef& why, const char* log_reason);
+  // One per listener: which front end its connections get.
+  struct Acceptor final : reactor::ListenerHandler {
+    Acceptor(Server& s, FrontEnd f) : server(s), front_end(f) {}
+    void on_accept(reactor::Connection& c) override { server.accept(c, front_end); }
+    void on_accept_error(int uv_error) override { server.on_accept_error(uv_error); }
+    Server& server;
+    FrontEnd front_end;
+  };
+
+  void listen_on(const ListenSpec& spec);
+  void adopt(const systemd::InheritedSocket& s);
+  void accept(reactor::Connection& c, FrontEnd front_end);
+  void on_accept_error(int uv_error);
+  void refuse(reactor::Connection& c, FrontEnd front_end, const char* why, const char* log_reason);
   void resume_throttled();
   void apply(const Config& config);
   void set_client_cap();
@@ -59,15 +78,19 @@ class Server final : public reactor::ListenerHandler {
   const ConfigLoader& loader_;
   Config config_;
   Chat chat_;
+  HostCloak cloak_;
+  IrcService irc_;
   ServiceStatus status_;  // sd_notify: READY, STATUS, WATCHDOG, RELOADING, STOPPING
+  std::vector<std::unique_ptr<Acceptor>> acceptors_;
   std::vector<std::unique_ptr<reactor::Listener>> listeners_;
+  reactor::IntrusiveList<Client, ClientTag> clients_;
   std::unordered_map<std::string, std::uint32_t> per_address_;  // PeerAddress::limit_key()
-  std::vector<Session*> throttled_;
+  std::vector<Client*> throttled_;
+  std::vector<Client*> resuming_;  // taken from throttled_ while they resume
   reactor::Timer throttle_timer_;
   ConnectLimiter connect_limiter_;
   reactor::Timer forget_timer_;  // drops refilled per-address connect buckets
-  std::size_t sessions_ = 0;
-  std::size_t client_cap_ = 0;  // max_clients, lowered to fit the fd limit
+  std::size_t client_cap_ = 0;   // max_clients, lowered to fit the fd limit
   std::uint64_t accept_errors_ = 0;
   std::uint64_t slow_consumers_ = 0;
   std::uint64_t last_accept_error_log_ms_ = 0;

@@ -95,23 +95,29 @@ std::uint64_t monotonic_usec() {
 
 #ifdef CHATD_HAVE_SYSTEMD
 
-std::vector<int> inherited_listen_fds() {
+std::vector<InheritedSocket> inherited_listen_fds() {
   if (!listen_fds_are_ours()) return {};
   // unset_environment=1: nothing chatd might start later inherits them.
-  const int n = sd_listen_fds(1);
+  char** names = nullptr;
+  const int n = sd_listen_fds_with_names(1, &names);
   if (n < 0) {
     throw std::runtime_error(
         fmt::format("socket activation: cannot use LISTEN_FDS: {}", std::strerror(-n)));
   }
-  std::vector<int> fds;
-  for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; ++fd) {
-    if (const std::string why = describe_unusable_listen_fd(fd); !why.empty()) {
-      throw std::runtime_error(fmt::format(
-          "socket activation: inherited fd {} is {}; chatd needs listening TCP sockets", fd, why));
-    }
-    fds.push_back(fd);
+  std::vector<InheritedSocket> sockets;
+  for (int i = 0; i < n; ++i) {
+    sockets.push_back({SD_LISTEN_FDS_START + i, names != nullptr ? names[i] : "unknown"});
+    std::free(names != nullptr ? names[i] : nullptr);
   }
-  return fds;
+  std::free(names);
+  for (const InheritedSocket& s : sockets) {
+    if (const std::string why = describe_unusable_listen_fd(s.fd); !why.empty()) {
+      throw std::runtime_error(
+          fmt::format("socket activation: inherited fd {} is {}; chatd needs listening TCP sockets",
+                      s.fd, why));
+    }
+  }
+  return sockets;
 }
 
 void notify(const std::string& state) {
@@ -134,7 +140,7 @@ std::uint64_t watchdog_usec() {
 
 #else
 
-std::vector<int> inherited_listen_fds() {
+std::vector<InheritedSocket> inherited_listen_fds() {
   if (!listen_fds_are_ours()) return {};
   throw std::runtime_error(
       "socket activation (LISTEN_FDS) needs chatd built with libsystemd (libsystemd-dev)");

@@ -9,12 +9,19 @@
 
 namespace chatd::systemd {
 
+// A listening socket systemd passed, with its FileDescriptorName= ("unknown"
+// when the socket unit set none and LISTEN_FDNAMES is absent).
+struct InheritedSocket {
+  int fd;
+  std::string name;
+};
+
 // The listening sockets passed by systemd (LISTEN_FDS with LISTEN_PID naming
 // this process), in order; empty when chatd was not socket-activated. A
 // LISTEN_PID naming another process is logged and ignored. Throws
 // std::runtime_error naming the fd and what it is when a passed fd is not a
 // listening TCP socket (a file, a UDP or unix socket, an Accept=yes connection).
-std::vector<int> inherited_listen_fds();
+std::vector<InheritedSocket> inherited_listen_fds();
 
 // Why `fd` cannot serve as a listening TCP socket ("a regular file", "not
 // listening: ..."), or empty when it can.

@@ -32,6 +32,14 @@ class TokenBucket {
     return true;
   }
 
+  // Spends `cost` tokens, or what is left if that is less: for a line that is
+  // handled anyway, whose cost only decides when the next one may be read.
+  void spend(std::uint64_t now_ms, double cost) {
+    if (unlimited()) return;
+    refill(now_ms);
+    tokens_ = std::max(0.0, tokens_ - cost);
+  }
+
   // 0 when try_take(now_ms) would succeed; otherwise the whole milliseconds after
   // which it will, rounded up so that a timer set to it never fires early.
   std::uint64_t ms_until_available(std::uint64_t now_ms) const {

@@ -1,6 +1,7 @@
 // libFuzzer target: a client's bytes along the path Connection gives them (TelnetFilter
 // in place, LineFramer in read-sized chunks, pauses included), then each line through
-// the daemon's text code (line_checks.h). How to build and run: fuzz/CMakeLists.txt.
+// the daemon's text code (line_checks.h) and its IRC parsing (irc_checks.h). How to build and run:
+// fuzz/CMakeLists.txt.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz/irc_checks.h"
 #include "fuzz/line_checks.h"
 #include "fuzz/stream_models.h"
 #include "reactor/line_framer.h"
@@ -50,6 +52,7 @@ struct Sink {
     FUZZ_CHECK(!e.overlong && line == e.line);
     FUZZ_CHECK(line.size() <= limit && line.find('\n') == line.npos);
     check_line(line);
+    check_irc_line(line);
     return keep_reading();
   }
   bool on_overlong() {

@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 
-#include "daemon/command_parser.h"
-#include "daemon/names.h"
-#include "daemon/sanitize.h"
+#include "daemon/chat/names.h"
+#include "daemon/chat/sanitize.h"
+#include "daemon/plain/command_parser.h"
 
 namespace chatd::fuzz {
 
@@ -246,7 +246,7 @@ void check_command(std::string_view line, const ParsedLine& p) {
   FUZZ_CHECK(trim_blanks(line.substr(1 + p.name.size())) == p.args);
   const CommandId id = command_id(p.name);
   FUZZ_CHECK(command_id(fold_case(p.name)) == id);
-  if (id != CommandId::kUnknown) FUZZ_CHECK(p.name.size() >= 2 && p.name.size() <= 5);
+  if (id != CommandId::kUnknown) FUZZ_CHECK(p.name.size() >= 2 && p.name.size() <= 7);
   check_args(p.args);
 }
 

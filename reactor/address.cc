@@ -84,16 +84,16 @@ PeerAddress PeerAddress::from_sockaddr(const sockaddr* sa) {
 }
 
 std::string PeerAddress::to_string() const {
-  char text[INET6_ADDRSTRLEN] = "?";
-  if (family_ == 4) {
-    inet_ntop(AF_INET, bytes_.data(), text, sizeof text);
-    return fmt::format("{}:{}", text, port_);
-  }
-  if (family_ == 6) {
-    inet_ntop(AF_INET6, bytes_.data(), text, sizeof text);
-    return fmt::format("[{}]:{}", text, port_);
-  }
+  if (family_ == 4) return fmt::format("{}:{}", host(), port_);
+  if (family_ == 6) return fmt::format("[{}]:{}", host(), port_);
   return "unknown";
+}
+
+std::string PeerAddress::host() const {
+  char text[INET6_ADDRSTRLEN] = "unknown";
+  if (family_ == 4) inet_ntop(AF_INET, bytes_.data(), text, sizeof text);
+  if (family_ == 6) inet_ntop(AF_INET6, bytes_.data(), text, sizeof text);
+  return text;
 }
 
 std::string PeerAddress::limit_key() const {

@@ -30,6 +30,7 @@ class PeerAddress {
   bool is_ipv6() const { return family_ == 6; }
   std::uint16_t port() const { return port_; }
   std::string to_string() const;  // "1.2.3.4:5" or "[::1]:5"
+  std::string host() const;       // "1.2.3.4" or "::1", without the port
   // The key per-address limits count under: the full IPv4 address, the /64 of
   // an IPv6 one (one user's usual allocation). IPv4-mapped IPv6 counts as IPv4.
   // Short enough for std::string's small-buffer storage: never allocates.

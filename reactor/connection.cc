@@ -57,6 +57,30 @@ void Connection::check_output_limits() {
   }
 }
 
+void Connection::notify_when_drained(std::size_t low_water) {
+  drain_notify_ = true;
+  drain_low_water_ = static_cast<std::uint32_t>(low_water);
+  loop_.mark_dirty(*this);
+}
+
+// Run last in flush() and on_write(): the handler may send, close or resume
+// reading, so nothing of this connection is touched after it.
+void Connection::check_drained() {
+  if (!drain_notify_ || state_ != State::kOpen || draining_ || out_.bytes() > drain_low_water_) {
+    return;
+  }
+  drain_notify_ = false;
+  if (handler_ != nullptr) handler_->on_output_drained(*this);
+}
+
+void Connection::input_done() {
+  if (state_ == State::kOpen && handler_ != nullptr) handler_->on_input_done(*this);
+}
+
+std::size_t Connection::max_line_bytes() const {
+  return max_line_bytes_ != 0 ? max_line_bytes_ : loop_.limits().max_line_bytes;
+}
+
 void Connection::defer_close(CloseReason why) {
   if (!close_deferred_) {
     close_deferred_ = true;
@@ -82,7 +106,7 @@ void Connection::close_when_drained() {
   if (state_ != State::kOpen || draining_) return;
   draining_ = true;
   reading_paused_ = false;
-  paused_tail_.clear();
+  paused_tail_.reset();
   if (!peer_eof_) uv_read_start(stream(), on_alloc, on_read);  // UV_EALREADY if reading
   loop_.start_draining(*this);
   loop_.mark_dirty(*this);
@@ -142,10 +166,10 @@ void Connection::pause_reading() {
 void Connection::resume_reading() {
   if (state_ != State::kOpen || draining_ || !reading_paused_) return;
   reading_paused_ = false;
-  if (!paused_tail_.empty()) {
-    std::string tail;
-    tail.swap(paused_tail_);
-    handle_bytes(tail.data(), tail.size());
+  if (paused_tail_) {
+    const std::unique_ptr<std::string> tail = std::move(paused_tail_);
+    handle_bytes(tail->data(), tail->size());
+    input_done();
     if (state_ != State::kOpen || draining_ || reading_paused_) return;
   }
   uv_read_start(stream(), on_alloc, on_read);
@@ -160,8 +184,10 @@ void Connection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   auto* c = static_cast<Connection*>(s->data);
   if (nread > 0) {
     if (c->draining_) return;  // read only so that the close is clean
-    const std::size_t n = c->telnet_.filter(buf->base, static_cast<std::size_t>(nread));
+    std::size_t n = static_cast<std::size_t>(nread);
+    if (c->telnet_on_) n = c->telnet_.filter(buf->base, n);
     c->handle_bytes(buf->base, n);
+    c->input_done();
   } else if (nread == UV_EOF) {
     c->on_peer_eof();
   } else if (nread == UV_ECONNRESET) {
@@ -193,9 +219,10 @@ void Connection::handle_bytes(const char* data, std::size_t n) {
       return takes_lines();
     }
   } sink{*this};
-  const std::size_t used = framer_.feed(data, n, loop_.limits().max_line_bytes, sink);
+  const std::size_t used = framer_.feed(data, n, max_line_bytes(), sink);
   if (used < n && state_ == State::kOpen && !draining_ && reading_paused_) {
-    paused_tail_.append(data + used, n - used);
+    if (!paused_tail_) paused_tail_ = std::make_unique<std::string>();
+    paused_tail_->append(data + used, n - used);
   }
 }
 
@@ -221,7 +248,9 @@ void Connection::flush() {
     write_remainder();
   } else if (draining_) {
     finish_drain();
+    return;
   }
+  check_drained();
 }
 
 // The kernel is full: hand the rest to libuv, which writes it when the socket is
@@ -254,6 +283,7 @@ void Connection::on_write(uv_write_t* req, int status) {
   c->out_.consume(written);
   c->check_output_limits();
   if (!c->out_.empty() || c->draining_) c->loop_.mark_dirty(*c);
+  c->check_drained();
 }
 
 }  // namespace chatd::reactor

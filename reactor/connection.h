@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "reactor/address.h"
@@ -61,6 +62,19 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   void pause_reading();
   void resume_reading();
 
+  // Lines longer than `n` bytes are refused (on_line_too_long) instead of the
+  // loop-wide limits().max_line_bytes; 0 goes back to that. For a protocol with
+  // a line limit of its own.
+  void set_max_line_bytes(std::size_t n) { max_line_bytes_ = static_cast<std::uint32_t>(n); }
+  // Telnet negotiation is taken out of the input unless this is turned off, for
+  // a protocol whose clients never speak telnet.
+  void set_telnet_filter(bool on) { telnet_on_ = on; }
+  // Calls the handler's on_output_drained() once, the next time the queued
+  // output is down to `low_water` bytes or less (the next flush, if it already
+  // is). A long reply can then be produced as fast as the peer reads it, and
+  // never pile up in the queue.
+  void notify_when_drained(std::size_t low_water);
+
   bool is_open() const { return state_ == State::kOpen; }
   bool is_draining() const { return draining_; }
   bool is_reading_paused() const { return reading_paused_; }
@@ -87,6 +101,9 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   void write_remainder();
   void defer_close(CloseReason why);
   void check_output_limits();
+  void check_drained();
+  void input_done();
+  std::size_t max_line_bytes() const;
   // Called by the loop before it sleeps: runs a deferred close, or flushes.
   bool has_deferred_close() const { return close_deferred_; }
   void run_deferred_close() { close(deferred_reason_); }
@@ -101,13 +118,17 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   ConnectionHandler* handler_ = nullptr;
   OutputQueue out_;
   LineFramer framer_;
-  std::string paused_tail_;  // bytes read but not framed while reading is paused
+  // Bytes read but not framed while reading is paused: rare (flood control), so
+  // a pointer rather than a string in every connection.
+  std::unique_ptr<std::string> paused_tail_;
   PeerAddress peer_;
   // Last line received while reading; once draining, the close deadline instead.
   std::uint64_t last_activity_ms_ = 0;
   std::uint64_t behind_since_ms_ = 0;     // when the queue last went from empty to not
   std::uint64_t over_soft_since_ms_ = 0;  // when it went over the soft limit
   std::size_t write_in_flight_ = 0;       // bytes covered by the pending uv_write
+  std::uint32_t max_line_bytes_ = 0;      // 0: the loop's limit
+  std::uint32_t drain_low_water_ = 0;     // for notify_when_drained()
   TelnetFilter telnet_;
   State state_ = State::kOpen;
   bool draining_ = false;
@@ -115,6 +136,8 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   bool fin_sent_ = false;  // our side is shut down; nothing more to write
   bool reading_paused_ = false;
   bool over_soft_limit_ = false;
+  bool telnet_on_ = true;
+  bool drain_notify_ = false;
   CloseReason drain_reason_ = CloseReason::kByServer;  // reported when a drain ends
   bool close_deferred_ = false;
   CloseReason deferred_reason_ = CloseReason::kByServer;

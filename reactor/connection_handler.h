@@ -21,6 +21,12 @@ class ConnectionHandler {
   // returns nothing may refer to `c` any more (it is freed once libuv has closed
   // the socket). The handler may still write a best-effort last line.
   virtual void on_close(Connection& c, CloseReason why) = 0;
+  // Every line of one read (or of the lines held back by a pause) has been
+  // handed over: a handler that gathers what lines produce can let it go now.
+  virtual void on_input_done(Connection&) {}
+  // The queued output fell to the low-water mark asked for with
+  // Connection::notify_when_drained(). The handler may send more.
+  virtual void on_output_drained(Connection&) {}
 
  protected:
   ~ConnectionHandler() = default;

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages chatd needs to build, test and benchmark.
+# Installs the Debian 12 packages chatd needs to build, test and benchmark, and
+# the IRC clients the tests run against it (irssi, WeeChat, ZNC).
 # Safe to run again: apt-get skips what is already installed.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config clang clang-format clang-tidy libclang-rt-14-dev
-  libuv1-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libsystemd-dev
+  libuv1-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libsystemd-dev libssl-dev
   googletest libgtest-dev libbenchmark-dev nlohmann-json3-dev
   netcat-openbsd redis-server gnuplot-nox jq
+  irssi tmux weechat-headless weechat-plugins znc
 )
 
 missing=()

@@ -6,6 +6,7 @@
 set -euo pipefail
 
 port=2023                  # what the shipped chatd.socket listens on
+irc_port=6667              # and chatd-irc.socket
 watchdog_sec=2             # a drop-in shortens the shipped WatchdogSec= for the test
 unit=chatd.service
 
@@ -58,8 +59,22 @@ join_as() {   # NICK: connect, rename, leave the new fd in $client
     expect_line "$client" "is now known as $1"
 }
 
+# IRC registration over a bash fd: NICK and USER, then the 001 welcome.
+check_irc() {
+    local irc
+    exec {irc}<>"/dev/tcp/127.0.0.1/$irc_port"
+    printf 'NICK ircuser\r\nUSER ircuser 0 * :IRC User\r\nJOIN #lobby\r\n' >&"$irc"
+    expect_line "$irc" " 001 ircuser "
+    expect_line "$irc" " 366 ircuser #lobby "
+    expect_line "$alice" "*** ircuser joined #lobby"
+    journal_has "listening on irc://0.0.0.0:$irc_port (socket activation)" ||
+        fail "chatd did not serve the inherited IRC socket as IRC"
+    exec {irc}>&-
+    say "IRC over chatd-irc.socket ok"
+}
+
 check_socket_activation() {
-    ct systemctl enable --now --quiet chatd.socket
+    ct systemctl enable --now --quiet chatd.socket chatd-irc.socket
     [[ $(ct systemctl is-active "$unit" || true) == inactive ]] ||
         fail "chatd.service runs before any connection"
     join_as alice
@@ -69,9 +84,9 @@ check_socket_activation() {
     bob=$client
     wait_until 5 status_has "2 clients" || fail "StatusText never showed 2 clients: $(status_text)"
     say "socket activation ok; StatusText='$(status_text)'"
-    journal_has "listening on 0.0.0.0:$port (socket activation)" ||
+    journal_has "listening on plain://0.0.0.0:$port (socket activation)" ||
         fail "chatd did not serve the inherited IPv4 socket"
-    journal_has "listening on \[::\]:$port (socket activation)" ||
+    journal_has "listening on plain://\[::\]:$port (socket activation)" ||
         fail "chatd did not serve the inherited IPv6 socket"
 }
 
@@ -148,11 +163,12 @@ check_watchdog() {
     wait_until 10 is_active || fail "$unit was not restarted after the watchdog kill"
     [[ $(main_pid) != "$pid" ]] || fail "the frozen chatd is still the main process"
     say "watchdog ok: frozen loop killed after WatchdogSec=${watchdog_sec}s, service restarted"
-    ct systemctl stop "$unit" chatd.socket
+    ct systemctl stop "$unit" chatd.socket chatd-irc.socket
 }
 
 drive() {
     check_socket_activation
+    check_irc
     check_sandbox
     check_journal
     check_reload
@@ -202,7 +218,8 @@ cleanup() {
     local rc=$?
     if ((rc != 0)) && [[ -n $leader ]]; then
         echo "---- journal of $unit in the container ----" >&2
-        ct journalctl -u "$unit" -u chatd.socket --no-pager -o short-monotonic >&2 || true
+        ct journalctl -u "$unit" -u chatd.socket -u chatd-irc.socket --no-pager \
+            -o short-monotonic >&2 || true
     fi
     if [[ -n $nspawn_pid ]] && kill -0 "$nspawn_pid" 2>/dev/null; then
         kill -TERM "$nspawn_pid" # nspawn asks the container's systemd to power off

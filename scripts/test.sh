@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what chatd needs, then builds and runs every test twice: a g++ build
 # and a clang build under AddressSanitizer + UndefinedBehaviorSanitizer (with
-# LeakSanitizer). Also checks formatting and that daemon/ never uses libuv directly.
+# LeakSanitizer). Also checks formatting and that daemon/ never uses libuv or
+# OpenSSL directly. The real-client tests run irssi, WeeChat and ZNC.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
-echo "== layering: daemon/ must not include <uv.h> or call uv_*"
-if grep -rnE '#include <uv\.h>|\buv_[a-z_]+\(' daemon/; then
-  echo "daemon/ uses libuv directly; go through reactor/" >&2
+echo "== layering: daemon/ must not include <uv.h> or OpenSSL, or call uv_*"
+if grep -rnE '#include <uv\.h>|\buv_[a-z_]+\(|#include <openssl/' daemon/; then
+  echo "daemon/ uses libuv or OpenSSL directly; go through reactor/" >&2
   exit 1
 fi
 

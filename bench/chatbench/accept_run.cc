@@ -46,7 +46,7 @@ void wait_for_greetings(AcceptShared& shared, Progress& progress) {
       deadline, [&] { return shared.greeted.load() + shared.failed.load() >= shared.connections; },
       [&] {
         progress.show(fmt::format("[{}] accept: {} connected, {} greeted, {} failed of {}",
-                                  to_string(shared.speaker.proto()), shared.connected.load(),
+                                  to_string(shared.speakers.proto()), shared.connected.load(),
                                   shared.greeted.load(), shared.failed.load(), shared.connections));
       });
 }
@@ -56,7 +56,7 @@ void hold(const AcceptShared& shared, Progress& progress) {
   wait_until(
       until, [] { return false; },
       [&] {
-        progress.show(fmt::format("[{}] holding {} connections", to_string(shared.speaker.proto()),
+        progress.show(fmt::format("[{}] holding {} connections", to_string(shared.speakers.proto()),
                                   shared.greeted.load()));
       });
 }
@@ -101,7 +101,9 @@ AcceptResult run_accept(const CommonOptions& common, const AcceptOptions& opt, P
   AcceptResult r;
   r.requested = opt.connections;
   AcceptShared shared(common, opt);
-  shared.target = target_address(common.target);
+  shared.targets[0] = target_address(common.target);
+  shared.targets[1] =
+      common.proto == Proto::kMix ? target_address(common.irc_target) : shared.targets[0];
   shared.connections = r.attempted = fit_to_limits(common, opt.connections, r.notes);
   if (common.server_pid > 0) r.rss_before = process_rss_bytes(common.server_pid);
   const unsigned threads = static_cast<unsigned>(

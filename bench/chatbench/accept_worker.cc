@@ -51,13 +51,13 @@ void AcceptWorker::start_connects() {
     const double elapsed = ns_to_seconds(now > shared_.start_ns ? now - shared_.start_ns : 0);
     due = std::min(due, static_cast<std::size_t>(elapsed * rate_) + 1);
   }
-  const auto* target = reinterpret_cast<const sockaddr*>(&shared_.target);
   while (!stopping_ && next_ < due && in_flight_ < window_) {
     const std::size_t i = next_++;
     ++in_flight_;
     started_ns_[i] = now_ns();
     state_[i] = State::kConnecting;
-    const int r = clients_[i]->connect(target, shared_.common.source_pool.pick(global_[i]));
+    const int r = clients_[i]->connect(shared_.target_of(global_[i]),
+                                       shared_.common.source_pool.pick(global_[i]));
     if (r != 0) fail(i, uv_err_name(r));
   }
   if (next_ == clients_.size() && rate_ > 0) uv_timer_stop(&pacer_);
@@ -80,14 +80,14 @@ void AcceptWorker::on_connected(Client& c, int status) {
   connect_latency_.record(last_connected_ns_ - started_ns_[i]);
   shared_.connected.fetch_add(1, std::memory_order_relaxed);
   state_[i] = State::kGreeting;
-  c.queue(shared_.speaker.hello());
+  c.queue(shared_.speakers.of(global_[i]).hello(global_[i]));
   c.flush();
 }
 
 void AcceptWorker::on_line(Client& c, std::string_view line) {
   const std::size_t i = c.index();
   if (state_[i] != State::kGreeting) return;
-  const Greeting g = shared_.speaker.greeting(line, nick_);
+  const Greeting g = shared_.speakers.of(global_[i]).greeting(line, nick_);
   if (g == Greeting::kNotYet) return;
   if (g == Greeting::kRefused) {
     c.close();

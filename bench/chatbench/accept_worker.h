@@ -26,12 +26,17 @@ class AcceptWorker;
 
 struct AcceptShared {
   AcceptShared(const CommonOptions& c, const AcceptOptions& o)
-      : common(c), opt(o), speaker(c.proto, "") {}
+      : common(c), opt(o), speakers(c.proto, "") {}
 
   const CommonOptions& common;
   const AcceptOptions& opt;
-  ProtocolSpeaker speaker;
-  sockaddr_storage target{};
+  Speakers speakers;
+  // Where even and odd connections go: the same server unless kMix, where odd
+  // ones go to its IRC port.
+  sockaddr_storage targets[2]{};
+  const sockaddr* target_of(std::size_t global) const {
+    return reinterpret_cast<const sockaddr*>(&targets[global % 2]);
+  }
   std::size_t connections = 0;  // to open, over all threads
   std::uint64_t start_ns = 0;
   std::vector<AcceptWorker*> workers;

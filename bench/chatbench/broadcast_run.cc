@@ -57,8 +57,8 @@ void set_up(BroadcastShared& shared, BroadcastCrew& crew, Progress& progress) {
       deadline, [&] { return shared.ready.load() + shared.failed.load() >= total; },
       [&] {
         progress.show(fmt::format("[{}] setting up: {}/{} connected and in {}",
-                                  to_string(shared.speaker.proto()), shared.ready.load(), total,
-                                  shared.speaker.room()));
+                                  to_string(shared.speakers.proto()), shared.ready.load(), total,
+                                  shared.speakers.room()));
       });
   if (all && shared.failed.load() == 0) return;
   crew.stop();
@@ -88,7 +88,7 @@ CpuUse measure(BroadcastShared& shared, BroadcastCrew& crew, Progress& progress)
     const double rate = static_cast<double>(n - last_n) / ns_to_seconds(t - last_t);
     const double elapsed = t > start ? ns_to_seconds(t - start) : -ns_to_seconds(start - t);
     progress.show(fmt::format("[{}] {} {:.1f}/{:g} s: {:.0f} deliveries/s, {} sent",
-                              to_string(shared.speaker.proto()), what, elapsed,
+                              to_string(shared.speakers.proto()), what, elapsed,
                               shared.opt.duration_s, rate, sent(crew)));
     last_n = n;
     last_t = t;
@@ -109,7 +109,7 @@ bool drain(BroadcastShared& shared, BroadcastCrew& crew, Progress& progress) {
       deadline, [&] { return delivered(crew) >= sent(crew) * shared.receivers; },
       [&] {
         progress.show(fmt::format("[{}] draining: {} of {} deliveries",
-                                  to_string(shared.speaker.proto()), delivered(crew),
+                                  to_string(shared.speakers.proto()), delivered(crew),
                                   sent(crew) * shared.receivers));
       });
 }
@@ -194,7 +194,9 @@ BroadcastResult run_broadcast(const CommonOptions& common, const BroadcastOption
   std::vector<std::string> notes;
   fit_to_fd_limit(common.threads, opt, notes);
   BroadcastShared shared(common, opt);
-  shared.target = target_address(common.target);
+  shared.targets[0] = target_address(common.target);
+  shared.targets[1] =
+      common.proto == Proto::kMix ? target_address(common.irc_target) : shared.targets[0];
   shared.receivers = opt.receivers;
   shared.senders = opt.senders;
   shared.epoch_ns = now_ns();

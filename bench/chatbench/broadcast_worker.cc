@@ -70,11 +70,11 @@ void BroadcastWorker::run() {
 void BroadcastWorker::start_connects() {
   const std::size_t window =
       std::max<std::size_t>(1, shared_.common.connect_window / shared_.workers.size());
-  const auto* target = reinterpret_cast<const sockaddr*>(&shared_.target);
   while (!stopping_ && next_connect_ < members_.size() && in_setup_ < window) {
     const std::size_t i = next_connect_++;
     ++in_setup_;
-    const int r = clients_[i]->connect(target, shared_.common.source_pool.pick(members_[i].global));
+    const int r = clients_[i]->connect(shared_.target_of(members_[i].global),
+                                       shared_.common.source_pool.pick(members_[i].global));
     if (r != 0) finish_setup(members_[i], uv_err_name(r));
   }
 }
@@ -97,29 +97,35 @@ void BroadcastWorker::on_connected(Client& c, int status) {
     finish_setup(m, uv_err_name(status));
     return start_connects();
   }
+  const ProtocolSpeaker& speaker = shared_.speakers.of(m.global);
+  if (!speaker.greets()) {
+    finish_setup(m, {});
+    return start_connects();
+  }
   m.setup = Setup::kGreeting;
-  c.queue(shared_.speaker.hello());
+  c.queue(speaker.hello(m.global));
   c.flush();
 }
 
 void BroadcastWorker::setup_line(Client& c, Member& m, std::string_view line) {
+  const ProtocolSpeaker& speaker = shared_.speakers.of(m.global);
   if (m.setup == Setup::kGreeting) {
-    const Greeting g = shared_.speaker.greeting(line, m.nick);
+    const Greeting g = speaker.greeting(line, m.nick);
     if (g == Greeting::kNotYet) return;
     if (g == Greeting::kRefused) {
       c.close();
       finish_setup(m, "refused: " + std::string(line.substr(0, kMaxReplyInFailure)));
       return start_connects();
     }
-    // A Redis publisher need not subscribe; a chatd sender must be in the room.
-    const bool joins = m.global >= shared_.senders || shared_.speaker.proto() == Proto::kChatd;
+    // A Redis publisher need not subscribe; a chatd or IRC sender must be in the room.
+    const bool joins = m.global >= shared_.senders || speaker.wire() != Proto::kRedis;
     if (joins) {
       m.setup = Setup::kJoining;
-      c.queue(shared_.speaker.join_request());
+      c.queue(speaker.join_request());
       c.flush();
       return;
     }
-  } else if (!shared_.speaker.is_join_confirmation(line, m.nick)) {
+  } else if (!speaker.is_join_confirmation(line, m.nick)) {
     return;
   }
   finish_setup(m, {});
@@ -286,7 +292,7 @@ void BroadcastWorker::arm_timer() {
 void BroadcastWorker::send_one(Sender& s, std::uint64_t scheduled_ns, std::uint64_t now) {
   const Stamp st{s.id, s.sent, scheduled_ns - shared_.epoch_ns, now - shared_.epoch_ns};
   write_payload(st, scratch_.data(), scratch_.size());
-  shared_.speaker.append_publish(scratch_, s.client->pending());
+  shared_.speakers.of(s.id).append_publish(scratch_, s.client->pending());
   ++s.sent;
   ++totals_.sent;
   ++totals_.per_sender[s.id].sent;

@@ -31,12 +31,17 @@ class BroadcastWorker;
 // except the atomics.
 struct BroadcastShared {
   BroadcastShared(const CommonOptions& c, const BroadcastOptions& o)
-      : common(c), opt(o), speaker(c.proto, o.room) {}
+      : common(c), opt(o), speakers(c.proto, o.room) {}
 
   const CommonOptions& common;
   const BroadcastOptions& opt;
-  ProtocolSpeaker speaker;
-  sockaddr_storage target{};
+  Speakers speakers;
+  // Where even and odd clients go: the same server unless kMix, where odd ones
+  // go to its IRC port.
+  sockaddr_storage targets[2]{};
+  const sockaddr* target_of(std::size_t global) const {
+    return reinterpret_cast<const sockaddr*>(&targets[global % 2]);
+  }
   std::size_t receivers = 0, senders = 0;
   std::uint64_t epoch_ns = 0;      // payload times count from here
   std::optional<AckWindows> acks;  // closed loop only

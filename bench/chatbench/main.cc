@@ -22,9 +22,13 @@ constexpr std::size_t kMaxMessage = 4000;  // under chatd's default line limit w
 void add_common_options(CLI::App& sub, CommonOptions& c, std::string& proto) {
   sub.add_option("-t,--target", c.target, "server address, HOST:PORT or [V6]:PORT")
       ->capture_default_str();
-  sub.add_option("--proto", proto, "protocol: chatd, or redis (SUBSCRIBE/PUBLISH over RESP)")
+  sub.add_option("--proto", proto,
+                 "protocol: chatd (plain lines), irc, mix (every other connection IRC, to "
+                 "--irc-target), redis (SUBSCRIBE/PUBLISH over RESP), or relay (bench/relay)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"chatd", "redis"}));
+      ->check(CLI::IsMember({"chatd", "irc", "mix", "redis", "relay"}));
+  sub.add_option("--irc-target", c.irc_target, "with --proto mix: chatd's IRC address")
+      ->capture_default_str();
   sub.add_option("--threads", c.threads,
                  "load-generating threads, one libuv loop each (default: one per usable CPU)");
   sub.add_option("--source", c.sources,
@@ -148,7 +152,13 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  common.proto = proto == "redis" ? Proto::kRedis : Proto::kChatd;
+  for (Proto p : {Proto::kChatd, Proto::kIrc, Proto::kMix, Proto::kRedis, Proto::kRelay}) {
+    if (proto == to_string(p)) common.proto = p;
+  }
+  if (accept->parsed() && common.proto == Proto::kRelay) {
+    std::fputs("chatbench: the relay sends no greeting, so accept cannot time one\n", stderr);
+    return 2;
+  }
   if (common.threads == 0) common.threads = usable_cpus();
   common.fd_limit = raise_fd_limit();
   for (const auto& s : common.sources)

@@ -15,7 +15,8 @@ namespace chatd::bench {
 
 // Options every mode shares.
 struct CommonOptions {
-  std::string target = "127.0.0.1:2023";  // HOST:PORT or [V6]:PORT
+  std::string target = "127.0.0.1:2023";      // HOST:PORT or [V6]:PORT
+  std::string irc_target = "127.0.0.1:6667";  // --proto mix: where the IRC half goes
   Proto proto = Proto::kChatd;
   unsigned threads = 0;  // 0: one per CPU this process may run on
   std::vector<std::string> sources;

@@ -1,21 +1,49 @@
 // Formatting one outgoing chat line: sanitising user text, then rendering it
-// into a shared message (the once-per-broadcast cost).
+// into a shared message for each protocol variant (the once-per-broadcast cost).
 #include <benchmark/benchmark.h>
 
 #include <string>
 
-#include "daemon/chat_event.h"
-#include "daemon/sanitize.h"
+#include "daemon/chat/event.h"
+#include "daemon/chat/sanitize.h"
+#include "daemon/irc/irc_render.h"
+#include "daemon/plain/plain_render.h"
 
 namespace {
 
+chatd::Event message_event() {
+  chatd::Event e;
+  e.kind = chatd::Event::Kind::kMessage;
+  e.nick = "alice";
+  e.ident = "~nc";
+  e.host = "5f0c1e7a92b3d4e6.ip";
+  e.target = "#lobby";
+  e.to_room = true;
+  e.text = "has anyone tried the new build on arm64? it fails for me";
+  e.time_ms = 1796155095123;
+  return e;
+}
+
 void BM_RenderMessage(benchmark::State& state) {
-  const chatd::ChatEvent e{chatd::ChatEvent::Kind::kMessage, "alice", "#lobby",
-                           "has anyone tried the new build on arm64? it fails for me"};
+  const chatd::Event e = message_event();
   for (auto _ : state)
     benchmark::DoNotOptimize(chatd::render_plain(e));
 }
 BENCHMARK(BM_RenderMessage);
+
+void BM_RenderMessageIrc(benchmark::State& state) {
+  const chatd::Event e = message_event();
+  for (auto _ : state)
+    benchmark::DoNotOptimize(chatd::irc::render_irc(e, {}));
+}
+BENCHMARK(BM_RenderMessageIrc);
+
+void BM_RenderMessageIrcServerTime(benchmark::State& state) {
+  const chatd::Event e = message_event();
+  for (auto _ : state)
+    benchmark::DoNotOptimize(chatd::irc::render_irc(e, {.server_time = true}));
+}
+BENCHMARK(BM_RenderMessageIrcServerTime);
 
 void BM_SanitizeCleanText(benchmark::State& state) {
   const std::string text = "has anyone tried the new build on arm64? it fails for me – ça va";

@@ -55,7 +55,8 @@ struct ListReply {
 
 // Reads the reply to a list command whose header starts with `header_prefix` (skipping what
 // came before it), up to the last line of the list. Items are the words after "***" and the
-// header's colon; for /rooms, "#name (size)" counts as one item.
+// header's colon, without the '@' or '+' of an operator or voiced user; for /rooms,
+// "#name (size)" counts as one item.
 ListReply read_list(LineClient& c, const std::string& header_prefix, bool rooms) {
   ListReply r;
   auto header = c.expect_line(starts_with(header_prefix), within(10s), 100000);
@@ -65,7 +66,7 @@ ListReply read_list(LineClient& c, const std::string& header_prefix, bool rooms)
   }
   r.header = *header;
   std::string line = header->substr(header->find(':') + 1);
-  const std::regex item(rooms ? R"(#[^ ]+ \([0-9]+\))" : R"([^ ]+)");
+  const std::regex item(rooms ? R"(#[^ ]+ \([0-9]+\))" : R"([^ @+][^ ]*)");
   const std::regex more(R"(\*\*\* … and ([0-9]+) more)");
   for (;;) {
     ++r.lines;

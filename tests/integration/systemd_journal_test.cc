@@ -37,7 +37,7 @@ TEST(SystemdJournal, LinesCarryPriorityPrefixesAndNoTimestamp) {
   ASSERT_FALSE(lines.empty());
   for (const auto& l : lines)
     EXPECT_TRUE(std::regex_match(l, std::regex("<[0-7]>[^<].*"))) << "unprefixed: " << l;
-  EXPECT_TRUE(any_line(lines, "<6>listening on 127\\.0\\.0\\.1:[0-9]+")) << chatd.output();
+  EXPECT_TRUE(any_line(lines, "<6>listening on plain://127\\.0\\.0\\.1:[0-9]+")) << chatd.output();
   EXPECT_TRUE(any_line(lines, "<4>ignoring LISTEN_FDS=1: .*")) << chatd.output();
   EXPECT_FALSE(any_line(lines, ".*[0-9]{4}-[0-9]{2}-[0-9]{2} .*")) << chatd.output();
 }

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "tests/support/chatd_process.h"
+#include "tests/support/irc_client.h"
 #include "tests/support/line_client.h"
 #include "tests/support/notify_socket.h"
 
@@ -71,6 +72,34 @@ TEST(SystemdListenFds, ServesTheInheritedSocketAndBindsNothingItself) {
   LineClient bob = connect_as(inherited, "bob");
   ASSERT_TRUE(ann.send_line("over the inherited socket"));
   EXPECT_TRUE(bob.expect_line(equals("<ann> over the inherited socket"))) << bob.diagnostics();
+}
+
+TEST(SystemdListenFds, ASocketNamedIrcSpeaksIrc) {
+  SKIP_WITHOUT_LIBSYSTEMD();
+  std::uint16_t port = 0;
+  Fd listening = tcp_socket(true, port);
+  ChatdOptions o;
+  o.inherit_listen_fd = listening.fd;
+  o.env = {"LISTEN_FDNAMES=irc"};
+  ChatdProcess chatd(o);
+  EXPECT_TRUE(chatd.wait_for_log(
+      "listening on irc://127.0.0.1:" + std::to_string(port) + " (socket activation)", within(5s)))
+      << chatd.log_text();
+  IrcClient c = connect_irc(port, "alice");
+  c.join("#lobby");
+}
+
+TEST(SystemdListenFds, ASocketWithAnUnknownNameIsRefusedClearly) {
+  SKIP_WITHOUT_LIBSYSTEMD();
+  std::uint16_t port = 0;
+  Fd listening = tcp_socket(true, port);
+  ChatdOptions o;
+  o.inherit_listen_fd = listening.fd;
+  o.env = {"LISTEN_FDNAMES=gopher"};
+  const RunResult r = run_chatd(o, within(10s));
+  EXPECT_EQ(r.exit_code(), 1) << r.describe();
+  EXPECT_NE(r.err.find("inherited fd 3 is named 'gopher' (FileDescriptorName=)"), std::string::npos)
+      << r.describe();
 }
 
 TEST(SystemdListenFds, ListenFdsForAnotherProcessAreIgnoredWithAWarning) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "tests/support/chatd_process.h"
+#include "tests/support/free_port.h"
 #include "tests/support/line_client.h"
 #include "tests/support/notify_socket.h"
 #include "tests/support/subprocess.h"
@@ -21,20 +22,6 @@ namespace chatd::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A port free right now on 127.0.0.1 (the tool rejects port 0); the caller
-// retries if someone takes it before the tool binds it.
-std::uint16_t free_port() {
-  const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  close(s);
-  return ntohs(a.sin_port);
-}
 
 // The first line chatd sends on a connection to [::1]:port (LineClient speaks IPv4 only).
 std::string ipv6_greeting(std::uint16_t port) {
@@ -88,9 +75,11 @@ TEST(SystemdSocketActivate, StartsChatdOnFirstConnectionAndChatsOverInheritedSoc
 
   LineClient ann = connect_as(port, "ann", within(10s));  // waits in the backlog meanwhile
   EXPECT_TRUE(tool->wait_for_output(
-      "listening on 127.0.0.1:" + std::to_string(port) + " (socket activation)", within(5s)))
+      "listening on plain://127.0.0.1:" + std::to_string(port) + " (socket activation)",
+      within(5s)))
       << tool->output();
-  EXPECT_TRUE(tool->wait_for_output("listening on [::1]:" + std::to_string(port), within(5s)));
+  EXPECT_TRUE(
+      tool->wait_for_output("listening on plain://[::1]:" + std::to_string(port), within(5s)));
   const auto ready = ns.wait_for("READY=1", within(5s));
   ASSERT_TRUE(ready) << ns.describe();
   EXPECT_EQ(ready->sender, tool->pid()) << "the tool execs chatd in its own process";

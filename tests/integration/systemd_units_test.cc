@@ -59,13 +59,21 @@ TEST(SystemdUnits, ServiceAndSocketSayWhatTheIssueAsks) {
        {"Type=notify", "ExecReload=/bin/kill -HUP \\$MAINPID", "WatchdogSec=10s",
         "Restart=on-failure", "LimitNOFILE=65536", "DynamicUser=yes", "ProtectSystem=strict",
         "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX", "SystemCallFilter=@system-service",
-        "MemoryDenyWriteExecute=yes", "CapabilityBoundingSet=", "Requires=chatd.socket"}) {
+        "MemoryDenyWriteExecute=yes", "CapabilityBoundingSet=",
+        "Requires=chatd.socket chatd-irc.socket", "Sockets=chatd.socket chatd-irc.socket"}) {
     EXPECT_TRUE(has_line(service, line)) << "chatd.service lacks " << line;
   }
   const std::string socket = read_file(kUnits / "chatd.socket");
-  for (const char* line : {"ListenStream=0.0.0.0:2023", "ListenStream=\\[::\\]:2023",
-                           "BindIPv6Only=ipv6-only", "WantedBy=sockets.target"}) {
+  for (const char* line :
+       {"ListenStream=0.0.0.0:2023", "ListenStream=\\[::\\]:2023", "BindIPv6Only=ipv6-only",
+        "WantedBy=sockets.target", "FileDescriptorName=plain"}) {
     EXPECT_TRUE(has_line(socket, line)) << "chatd.socket lacks " << line;
+  }
+  const std::string irc = read_file(kUnits / "chatd-irc.socket");
+  for (const char* line :
+       {"ListenStream=0.0.0.0:6667", "ListenStream=\\[::\\]:6667", "BindIPv6Only=ipv6-only",
+        "FileDescriptorName=irc", "Service=chatd.service"}) {
+    EXPECT_TRUE(has_line(irc, line)) << "chatd-irc.socket lacks " << line;
   }
 }
 
@@ -84,6 +92,7 @@ TEST(SystemdUnits, InstallPutsBinaryUnitsAndConfigUnderThePrefix) {
   const fs::path config = prefix.path / "etc/chatd/chatd.toml";
   EXPECT_TRUE(fs::exists(prefix.path / "bin/chatd"));
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd.socket"));
+  EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-irc.socket"));
   ASSERT_TRUE(fs::exists(config));
   EXPECT_TRUE(has_line(read_file(service), "ExecStart=" + (prefix.path / "bin/chatd").string() +
                                                " --config " + config.string()));
@@ -103,7 +112,7 @@ TEST(SystemdUnits, VerifyIsSilent) {
   const fs::path units = prefix.path / "lib/systemd/system";
   const ToolResult r =
       run_tool({"systemd-analyze", "verify", "--man=no", (units / "chatd.service").string(),
-                (units / "chatd.socket").string()},
+                (units / "chatd.socket").string(), (units / "chatd-irc.socket").string()},
                within(30s));
   EXPECT_EQ(r.exit_code(), 0) << r.output;
   EXPECT_EQ(r.output, "");

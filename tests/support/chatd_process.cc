@@ -384,6 +384,19 @@ std::vector<std::uint16_t> ChatdProcess::ports() const {
   return ports_;
 }
 
+std::uint16_t ChatdProcess::port_of(std::string_view scheme, Deadline deadline) {
+  const std::string prefix = std::string(kListeningOn) + std::string(scheme) + "://";
+  std::uint16_t port = 0;
+  wait_for_log(
+      [&](std::string_view line) {
+        if (line.find(prefix) == std::string_view::npos) return false;
+        port = parse_listening_port(line).value_or(0);
+        return port != 0;
+      },
+      deadline);
+  return port;
+}
+
 bool ChatdProcess::send_signal(int sig) {
   if (pid_ <= 0 || status_) return false;
   return kill(pid_, sig) == 0;  // an unreaped zombie still owns its pid, so this is safe

@@ -63,9 +63,13 @@ class ChatdProcess {
   ChatdProcess(const ChatdProcess&) = delete;
   ChatdProcess& operator=(const ChatdProcess&) = delete;
 
-  // The port of the first `listening on HOST:PORT` line, and of every one seen so far.
+  // The port of the first `listening on SCHEME://HOST:PORT` line, and of every one seen so far.
   std::uint16_t port() const { return port_; }
   std::vector<std::uint16_t> ports() const;
+  // The port of the first listener logged with `scheme` ("irc" for `listening on irc://...`),
+  // waiting for that line until the deadline; 0 if there is none by then.
+  std::uint16_t port_of(std::string_view scheme,
+                        Deadline deadline = Clock::now() + std::chrono::seconds(5));
   pid_t pid() const { return pid_; }
 
   // Sends `sig` to chatd. False (and nothing sent) once it has been reaped, so a recycled

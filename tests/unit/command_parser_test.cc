@@ -1,5 +1,5 @@
 // Specs for splitting a received line into text or a command.
-#include "daemon/command_parser.h"
+#include "daemon/plain/command_parser.h"
 
 #include <gtest/gtest.h>
 

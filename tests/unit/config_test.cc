@@ -3,40 +3,16 @@
 #include "daemon/config.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
+
+#include "tests/support/temp_dir.h"
 
 namespace chatd {
 namespace {
 
-// A mkdtemp directory for config files, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "chatd-config-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string write(const std::string& name, const std::string& text) const {
-    std::string file = (path_ / name).string();
-    std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
-    return file;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using test::TempDir;
 
 ConfigLoader parse(std::vector<std::string> args) {
   args.insert(args.begin(), "chatd");
@@ -100,7 +76,8 @@ TEST(Config, DefaultsMatchTheDesign) {
   EXPECT_TRUE(loader.early_output().empty());
   EXPECT_FALSE(loader.check_only());
   const Config c = loader.load();
-  EXPECT_EQ(listen_text(c), (std::vector<std::string>{"0.0.0.0:2023", "[::]:2023"}));
+  EXPECT_EQ(listen_text(c), (std::vector<std::string>{"plain://0.0.0.0:2023", "plain://[::]:2023",
+                                                      "irc://0.0.0.0:6667", "irc://[::]:6667"}));
   EXPECT_TRUE(c.config_file.empty());
   EXPECT_EQ(c.max_clients, 100000u);
   EXPECT_EQ(c.max_per_ip, 0u);
@@ -124,7 +101,7 @@ TEST(Config, EveryFlagIsParsed) {
        "--flood-rate",     "2.5",         "--flood-burst",  "5",     "--announce-limit", "50",
        "--backlog",        "128",         "--default-room", "#dev",  "--motd",           "be nice",
        "--log-level",      "debug"});
-  EXPECT_EQ(listen_text(c), std::vector<std::string>{"127.0.0.1:0"});
+  EXPECT_EQ(listen_text(c), std::vector<std::string>{"plain://127.0.0.1:0"});
   EXPECT_EQ(c.max_clients, 10u);
   EXPECT_EQ(c.max_per_ip, 3u);
   EXPECT_EQ(c.max_line_bytes, 512u);
@@ -161,10 +138,11 @@ TEST(Config, HelpAndVersionAreEarlyOutput) {
 TEST(Config, ListenIsRepeatableAndTakesIpv6) {
   const Config c = load({"--listen", "127.0.0.1:2023", "--listen", "[::1]:2024"});
   ASSERT_EQ(c.listen.size(), 2u);
-  EXPECT_EQ(c.listen[0].host, "127.0.0.1");
-  EXPECT_EQ(c.listen[1].host, "::1");
-  EXPECT_EQ(c.listen[1].port, 2024);
-  EXPECT_TRUE(c.listen[1].is_ipv6());
+  EXPECT_EQ(c.listen[0].at.host, "127.0.0.1");
+  EXPECT_EQ(c.listen[1].at.host, "::1");
+  EXPECT_EQ(c.listen[1].at.port, 2024);
+  EXPECT_TRUE(c.listen[1].at.is_ipv6());
+  EXPECT_EQ(c.listen[0].scheme.front_end, FrontEnd::kPlain);
 }
 
 TEST(Config, DefaultRoomWithoutHashIsNormalized) {
@@ -193,7 +171,8 @@ motd = "hello"
 log_level = "warn"
 )");
   const Config c = load({"--config", file});
-  EXPECT_EQ(listen_text(c), (std::vector<std::string>{"127.0.0.1:2023", "[::1]:2023"}));
+  EXPECT_EQ(listen_text(c),
+            (std::vector<std::string>{"plain://127.0.0.1:2023", "plain://[::1]:2023"}));
   EXPECT_EQ(c.max_clients, 10000u);
   EXPECT_EQ(c.max_per_ip, 4u);
   EXPECT_EQ(c.max_line_bytes, 1024u);
@@ -211,7 +190,7 @@ log_level = "warn"
 TEST(Config, FileListenMayBeOneString) {
   TempDir dir;
   const std::string file = dir.write("c.toml", "listen = \"[::]:7000\"\n");
-  EXPECT_EQ(listen_text(load({"--config", file})), std::vector<std::string>{"[::]:7000"});
+  EXPECT_EQ(listen_text(load({"--config", file})), std::vector<std::string>{"plain://[::]:7000"});
 }
 
 TEST(Config, FlagsOverrideTheFile) {
@@ -221,7 +200,7 @@ TEST(Config, FlagsOverrideTheFile) {
   const Config c = load({"--config", file, "--max-clients", "20", "--listen", "[::1]:2"});
   EXPECT_EQ(c.max_clients, 20u);
   EXPECT_EQ(c.backlog, 64);
-  EXPECT_EQ(listen_text(c), std::vector<std::string>{"[::1]:2"});
+  EXPECT_EQ(listen_text(c), std::vector<std::string>{"plain://[::1]:2"});
 }
 
 TEST(Config, LoadAgainRereadsTheFileAndReappliesFlags) {

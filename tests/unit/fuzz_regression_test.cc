@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/command_parser.h"
-#include "daemon/sanitize.h"
+#include "daemon/chat/sanitize.h"
+#include "daemon/plain/command_parser.h"
 #include "reactor/line_framer.h"
 #include "reactor/telnet_filter.h"
 

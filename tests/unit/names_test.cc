@@ -1,5 +1,5 @@
 // Specs for the nick and room-name rules and ASCII case folding.
-#include "daemon/names.h"
+#include "daemon/chat/names.h"
 
 #include <gtest/gtest.h>
 

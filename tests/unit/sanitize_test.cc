@@ -1,5 +1,5 @@
 // Specs for sanitize_text: what user text may reach another user's terminal.
-#include "daemon/sanitize.h"
+#include "daemon/chat/sanitize.h"
 
 #include <gtest/gtest.h>
 
@@ -286,6 +286,210 @@ TEST(Sanitize, ReplacesOrDropsEachSingleByteAsItsClassSays) {
   EXPECT_EQ(kept, 95 + 1);   // 0x20..0x7E and TAB
   EXPECT_EQ(removed, 32);    // C0 except TAB, and DEL
   EXPECT_EQ(replaced, 128);  // every byte >= 0x80 alone is ill-formed
+}
+
+// ---- IRC formatting: kept for IRC users (Controls::kKeepIrcFormatting), stripped for plain.
+
+constexpr std::string_view kFormattingCodes = "\x02\x03\x0F\x11\x16\x1D\x1E\x1F";
+
+std::string kept(std::string_view in) {
+  std::string scratch;
+  return std::string(sanitize_text(in, scratch, Controls::kKeepIrcFormatting));
+}
+
+std::string stripped(std::string_view in) {
+  std::string scratch;
+  return std::string(strip_formatting(in, scratch));
+}
+
+TEST(IrcFormatting, NamesExactlyTheEightFormattingCodes) {
+  int count = 0;
+  for (int b = 0; b < 256; ++b) {
+    const bool expected = kFormattingCodes.find(static_cast<char>(b)) != std::string_view::npos;
+    EXPECT_EQ(is_irc_formatting(static_cast<unsigned char>(b)), expected) << "byte " << b;
+    count += is_irc_formatting(static_cast<unsigned char>(b)) ? 1 : 0;
+  }
+  EXPECT_EQ(count, 8);
+}
+
+TEST(SanitizeKeepingFormatting, ReturnsTextWithFormattingCodesItself) {
+  for (char code : kFormattingCodes) {
+    const std::string in = std::string("a") + code + "b";
+    std::string scratch;
+    const std::string_view out = sanitize_text(in, scratch, Controls::kKeepIrcFormatting);
+    EXPECT_EQ(out.data(), in.data()) << "byte " << int(code);
+    EXPECT_EQ(out, in);
+    EXPECT_TRUE(is_clean_text(in, Controls::kKeepIrcFormatting));
+  }
+}
+
+TEST(SanitizeKeepingFormatting, StillRemovesFormattingCodesByDefault) {
+  for (char code : kFormattingCodes) {
+    const std::string in = std::string("a") + code + "b";
+    EXPECT_EQ(clean(in), "ab") << "byte " << int(code);
+    EXPECT_FALSE(is_clean_text(in));
+  }
+}
+
+TEST(SanitizeKeepingFormatting, RemovesEveryOtherC0ControlExceptTab) {
+  for (int c = 0; c < 0x20; ++c) {
+    const std::string in = std::string("<") + static_cast<char>(c) + ">";
+    const bool survives = c == '\t' || is_irc_formatting(static_cast<unsigned char>(c));
+    EXPECT_EQ(kept(in), survives ? in : "<>") << "byte " << c;
+  }
+  EXPECT_EQ(kept("a\x7F"
+                 "b"),
+            "ab");
+  EXPECT_EQ(kept("\x1b[31m\x02red"), "[31m\x02red");
+}
+
+TEST(SanitizeKeepingFormatting, AppliesEveryOtherRuleUnchanged) {
+  EXPECT_EQ(kept("\xC3"
+                 "A"),
+            fffd() + "A");
+  EXPECT_EQ(kept("\xED\xA0\x80"), fffd(3));
+  EXPECT_EQ(kept("\xC2\x85"
+                 "x"),
+            "x");
+  EXPECT_EQ(kept("file\xE2\x80\xAEtxt"), "filetxt");
+  EXPECT_EQ(kept("\x02\xE2\x82\x03"
+                 "4"),
+            "\x02" + fffd() + "\x03" + "4");
+}
+
+TEST(StripFormatting, ReturnsTextWithoutFormattingItself) {
+  const std::string_view in = "plain text, 42 \xE2\x82\xAC";
+  std::string scratch = "untouched";
+  const std::string_view out = strip_formatting(in, scratch);
+  EXPECT_EQ(out.data(), in.data());
+  EXPECT_EQ(out.size(), in.size());
+  EXPECT_EQ(scratch, "untouched");
+}
+
+TEST(StripFormatting, ReturnsViewOfScratchWhenTextChanges) {
+  std::string scratch = "old contents are discarded";
+  const std::string_view out = strip_formatting(
+      "\x02"
+      "bold\x02",
+      scratch);
+  EXPECT_EQ(out, "bold");
+  EXPECT_EQ(out.data(), scratch.data());
+}
+
+TEST(StripFormatting, RemovesEachFormattingCode) {
+  EXPECT_EQ(stripped("\x02"
+                     "bold\x02"),
+            "bold");
+  EXPECT_EQ(stripped("\x1D"
+                     "italics\x1D"),
+            "italics");
+  EXPECT_EQ(stripped("\x1F"
+                     "under\x1F"
+                     "line"),
+            "underline");
+  EXPECT_EQ(stripped("\x1E"
+                     "struck\x1E"),
+            "struck");
+  EXPECT_EQ(stripped("\x11"
+                     "mono\x11"),
+            "mono");
+  EXPECT_EQ(stripped("\x16"
+                     "reverse\x16"),
+            "reverse");
+  EXPECT_EQ(stripped("\x02\x1D"
+                     "both\x0F"
+                     " reset"),
+            "both reset");
+}
+
+TEST(StripFormatting, RemovesColourWithItsForegroundAndBackgroundDigits) {
+  EXPECT_EQ(stripped("\x03"
+                     "4,12red"),
+            "red");  // the header's example
+  EXPECT_EQ(stripped("\x03"
+                     "4red"),
+            "red");
+  EXPECT_EQ(stripped("\x03"
+                     "04red"),
+            "red");
+  EXPECT_EQ(stripped("\x03"
+                     "12,04x"),
+            "x");
+  EXPECT_EQ(stripped("\x03"
+                     "1,2y"),
+            "y");
+}
+
+TEST(StripFormatting, TakesAtMostTwoDigitsOnEachSideOfTheComma) {
+  EXPECT_EQ(stripped("\x03"
+                     "123"),
+            "3");
+  EXPECT_EQ(stripped("\x03"
+                     "4,123"),
+            "3");
+  EXPECT_EQ(stripped("\x03"
+                     "99,999"),
+            "9");
+}
+
+TEST(StripFormatting, KeepsCommaNotFollowedByADigit) {
+  EXPECT_EQ(stripped("\x03,x"), ",x");  // the header's example
+  EXPECT_EQ(stripped("\x03"
+                     "4,x"),
+            ",x");
+  EXPECT_EQ(stripped("\x03"
+                     "4,"),
+            ",");
+  EXPECT_EQ(stripped("\x03,5"), ",5");  // no foreground: the comma is text
+}
+
+TEST(StripFormatting, RemovesBareColourCode) {
+  EXPECT_EQ(stripped("\x03"
+                     "red\x03"),
+            "red");
+  EXPECT_EQ(stripped("\x03"), "");
+}
+
+TEST(StripFormatting, KeepsDigitsThatDoNotFollowAColourCode) {
+  EXPECT_EQ(stripped("\x02"
+                     "12"),
+            "12");
+  EXPECT_EQ(stripped("\x03"
+                     "4red 42"),
+            "red 42");
+}
+
+// The promise plain rendering relies on: stripping what an IRC user would get gives
+// what a plain user gets, as long as no digits can be taken for a colour's.
+TEST(StripFormatting, AfterKeepingFormattingEqualsSanitizingWithoutDigits) {
+  std::mt19937 rng(54321);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> length(0, 40);
+  for (int round = 0; round < 20000; ++round) {
+    std::string in;
+    for (int i = length(rng); i > 0; --i) {
+      char c = static_cast<char>(byte(rng));
+      if (c >= '0' && c <= '9') c = 'd';
+      in += c;
+    }
+    std::string keep_scratch;
+    std::string strip_scratch;
+    const std::string_view with_codes =
+        sanitize_text(in, keep_scratch, Controls::kKeepIrcFormatting);
+    ASSERT_EQ(std::string(strip_formatting(with_codes, strip_scratch)), clean(in))
+        << "round " << round;
+  }
+}
+
+TEST(StripFormatting, AfterKeepingFormattingEqualsSanitizingForHandWrittenCases) {
+  for (std::string_view in : {"\x02hi\x02", "\x1b[1m\x1D\xC3\xA9\xFF", "a\x03,b\x0F\x7F",
+                              "\x16\x03\xE2\x80\xAE!", "\x1F\x1E\x11\r\n"}) {
+    std::string keep_scratch;
+    std::string strip_scratch;
+    const std::string_view with_codes =
+        sanitize_text(in, keep_scratch, Controls::kKeepIrcFormatting);
+    EXPECT_EQ(std::string(strip_formatting(with_codes, strip_scratch)), clean(in));
+  }
 }
 
 }  // namespace

@@ -1,0 +1,66 @@
+// Client: flood control and input holds on top of the connection's reading.
+#include "daemon/client.h"
+
+#include "daemon/server.h"
+#include "reactor/loop.h"
+
+namespace chatd {
+
+Client::Client(Server& server, reactor::Connection& connection, FrontEnd front_end)
+    : server_(server),
+      conn_(connection),
+      bucket_(server.config().flood_rate, server.config().flood_burst),
+      front_end_(front_end) {
+  conn_.set_handler(this);
+  server_.on_client_open(*this);
+}
+
+void Client::say_goodbye(const reactor::MessageRef& line) {
+  conn_.send(line);
+  conn_.close_when_drained();
+}
+
+void Client::charge_line(double cost) {
+  const std::uint64_t now = conn_.loop().now_ms();
+  bucket_.spend(now, cost);
+  if (bucket_.ms_until_available(now) > 0 && !throttled_) {
+    throttled_ = true;
+    update_reading();
+    server_.throttle(*this);
+  }
+}
+
+bool Client::ready_to_resume(std::uint64_t now_ms) const {
+  return bucket_.ms_until_available(now_ms) == 0;
+}
+
+void Client::resume() {
+  throttled_ = false;
+  update_reading();
+}
+
+void Client::hold_input() {
+  held_ = true;
+  update_reading();
+}
+
+void Client::release_input() {
+  held_ = false;
+  update_reading();
+}
+
+// Resuming hands over lines received meanwhile, which may hold or throttle
+// the client again, or close it.
+void Client::update_reading() {
+  if (throttled_ || held_) {
+    conn_.pause_reading();
+  } else {
+    conn_.resume_reading();
+  }
+}
+
+void Client::forget() {
+  server_.on_client_closed(*this);
+}
+
+}  // namespace chatd

@@ -1,0 +1,65 @@
+// Client: what every front end's session has in common: its connection, flood
+// control, and its place in the server's list of clients (admission counts,
+// shutdown, throttled senders).
+#pragma once
+
+#include <cstdint>
+
+#include "daemon/listen_spec.h"
+#include "daemon/token_bucket.h"
+#include "reactor/connection.h"
+#include "reactor/connection_handler.h"
+#include "reactor/intrusive_list.h"
+
+namespace chatd {
+
+class Server;
+struct ClientTag;
+
+class Client : public reactor::ConnectionHandler, public reactor::ListHook<ClientTag> {
+ public:
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  Server& server() const { return server_; }
+  FrontEnd front_end() const { return front_end_; }
+  reactor::Connection& connection() const { return conn_; }
+  // Sends a line to this client alone.
+  void send(reactor::MessageRef m) { conn_.send(std::move(m)); }
+
+  // The server is shutting down: one last line, then the connection closes
+  // once it has been written. No quit is announced to anyone.
+  void say_goodbye(const reactor::MessageRef& line);
+
+  // Flood control, driven by the server's throttle timer.
+  bool throttled() const { return throttled_; }
+  bool ready_to_resume(std::uint64_t now_ms) const;
+  void resume();
+
+ protected:
+  Client(Server& server, reactor::Connection& connection, FrontEnd front_end);
+  ~Client() = default;
+
+  // Charges a received line to the flood bucket. The line that spends the last
+  // token is still handled; reading then stops until a token is back, so TCP
+  // pushes back on this sender alone and nothing it sent is lost.
+  void charge_line(double cost = 1.0);
+  // Holds reading while a long reply is produced as the client reads it, so
+  // the replies to its next commands come after it, in order.
+  void hold_input();
+  void release_input();
+  // Called first thing in on_close: the server forgets this client.
+  void forget();
+
+ private:
+  void update_reading();
+
+  Server& server_;
+  reactor::Connection& conn_;
+  TokenBucket bucket_;
+  FrontEnd front_end_;
+  bool throttled_ = false;
+  bool held_ = false;
+};
+
+}  // namespace chatd

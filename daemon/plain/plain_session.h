@@ -1,0 +1,44 @@
+// PlainSession: one plain-mode (nc/telnet) user: their connection, their one
+// room at most, and the dispatch of each line they type.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "daemon/chat/user.h"
+#include "daemon/client.h"
+
+namespace chatd {
+
+class Chat;
+
+// Owned by its connection: created when the server accepts it, deleted in
+// on_close, after it has left the chat.
+class PlainSession final : public Client, public User {
+ public:
+  PlainSession(Server& server, reactor::Connection& connection, std::string host);
+
+  void deliver(RenderCache& cache) override;
+
+  void on_line(reactor::Connection& c, std::string_view line) override;
+  void on_line_too_long(reactor::Connection& c) override;
+  void on_close(reactor::Connection& c, reactor::CloseReason why) override;
+  void on_input_done(reactor::Connection& c) override;
+
+  Chat& chat() const;
+  // The one room a plain user is in, or nullptr (after a kick).
+  Room* room() const { return memberships().empty() ? nullptr : memberships().front().room; }
+
+  // /quit: the rooms hear `reason`, the user gets a last line, and the
+  // connection closes once that line has been written.
+  void quit(std::string_view reason);
+
+ private:
+  ~PlainSession() = default;
+  void handle(std::string_view line);
+  void leave_chat(std::string_view reason, bool server_reason, bool announce);
+
+  bool in_chat_ = false;
+};
+
+}  // namespace chatd
