@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cassert>
@@ -16,8 +15,7 @@
 #include <sstream>
 #include <variant>
 
-#include "daemon/chat/names.h"
-#include "daemon/logging.h"
+#include "daemon/config_checks.h"
 
 #ifndef CHATD_VERSION
 #define CHATD_VERSION "dev"
@@ -42,13 +40,6 @@ struct Field {
   double max = 0;
   StringCheck check = nullptr;  // for string fields
 };
-
-std::string check_room(const std::string& value, const std::string& where);
-std::string check_motd(const std::string& value, const std::string& where);
-std::string check_log_level(const std::string& value, const std::string& where);
-std::string check_server_name(const std::string& value, const std::string& where);
-std::string check_network(const std::string& value, const std::string& where);
-std::string check_any(const std::string& value, const std::string& where);
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
@@ -105,10 +96,6 @@ const Field kFields[] = {
      &Config::cloak_key, 0, 0, check_any},
 };
 
-[[noreturn]] void fail(const std::string& where, std::string_view problem) {
-  throw ConfigError(fmt::format("{}: {}", where, problem));
-}
-
 std::string flag_name(std::string_view key) {
   std::string flag = "--" + std::string(key);
   for (char& c : flag) {
@@ -129,74 +116,6 @@ bool is_string(const Field& f) {
 }
 bool is_float(const Field& f) {
   return std::holds_alternative<double Config::*>(f.member);
-}
-
-std::string check_room(const std::string& value, const std::string& where) {
-  auto room = normalize_room(value);
-  if (!room) {
-    fail(where, fmt::format("'{}' is not a room name: '#' and 1-{} ASCII letters, digits, '-', "
-                            "'_' or '.' ('dev' means '#dev')",
-                            value, kMaxRoomNameLength));
-  }
-  return *room;
-}
-
-// The motd is sent as one protocol line, so it must not be able to end it.
-std::string check_motd(const std::string& value, const std::string& where) {
-  for (unsigned char c : value) {
-    if ((c < 0x20 && c != '\t') || c == 0x7f) {
-      fail(where, "must be a single line without control characters");
-    }
-  }
-  return value;
-}
-
-std::string check_log_level(const std::string& value, const std::string& where) {
-  if (!is_log_level(value)) {
-    fail(where, fmt::format("'{}' is not a log level: trace, debug, info, warn or error", value));
-  }
-  return value;
-}
-
-// A name IRC can carry as a message source: letters, digits, '.', '-', '_'.
-bool is_server_name(const std::string& value) {
-  if (value.empty() || value.size() > 63) return false;
-  for (char c : value) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-std::string check_server_name(const std::string& value, const std::string& where) {
-  if (!value.empty() && !is_server_name(value)) {
-    fail(where, fmt::format("'{}' is not a server name: 1-63 ASCII letters, digits, '.', '-' "
-                            "or '_'",
-                            value));
-  }
-  return value;
-}
-
-std::string check_network(const std::string& value, const std::string& where) {
-  if (!is_server_name(value)) {
-    fail(where, fmt::format("'{}' is not a network name: 1-63 ASCII letters, digits, '.', '-' "
-                            "or '_'",
-                            value));
-  }
-  return value;
-}
-
-std::string check_any(const std::string& value, const std::string&) {
-  return value;
-}
-
-// gethostname(), or "chatd" if it is not a name IRC can carry.
-std::string host_name() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0) return "chatd";
-  const std::string host(name);
-  return is_server_name(host) ? host : "chatd";
 }
 
 std::string describe(const Raw& raw) {

@@ -2,6 +2,8 @@
 # Benchmarks chatd against Redis pub/sub on this machine with chatbench: builds Release,
 # pins each server to one core and chatbench to the others, runs the standard suite, and
 # prints a markdown table (chatd, Redis, ratio, target) plus JSON files and a PNG chart.
+# Then the protocol suite: plain, IRC and a 50/50 mixed room, IRC registration and memory,
+# and chatd against chatbench_relay, the bare line relay that is its fan-out ceiling.
 #
 #   scripts/bench.sh [OUTDIR]        default OUTDIR: build/bench-results/YYYYmmdd-HHMMSS
 #
@@ -9,8 +11,10 @@
 # DURATION (10 s per broadcast run), WARMUP (2 s), INFLIGHT (closed loop:
 # unacknowledged messages per sender, 256), OPEN_RATE (open-loop messages/s, 500),
 # OPEN_SENDERS (10), SOURCES (127.0.0.1-127.0.0.8: loopback source addresses, so the
-# ~28k ephemeral ports per address pair and TIME_WAIT never run out), QUIET_WAIT (15: seconds
-# to wait before each run for other work on the machine to pause), SKIP_BUILD=1.
+# ~28k ephemeral ports per address pair and TIME_WAIT never run out), PROTOCOL_ROUNDS (3:
+# rounds of the protocol suite, medians reported), QUIET_WAIT (15: seconds
+# to wait before each run for other work on the machine to pause), SKIP_BUILD=1,
+# ONLY=protocols (the protocol suite alone, without the comparison with Redis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +29,7 @@ SOURCES=${SOURCES:-127.0.0.1-127.0.0.8}
 QUIET_WAIT=${QUIET_WAIT:-15}
 CHATD=build/release/daemon/chatd
 CHATBENCH=build/release/bench/chatbench
+RELAY=build/release/bench/chatbench_relay
 mkdir -p "$OUT"
 LOGS=$OUT/logs
 mkdir -p "$LOGS"
@@ -40,7 +45,7 @@ if [[ ${SKIP_BUILD:-0} != 1 ]]; then
   scripts/setup.sh
   log "building Release (-O2)"
   cmake --preset release -DCHATD_BUILD_BENCH=ON >/dev/null
-  cmake --build --preset release --target chatd chatbench
+  cmake --build --preset release --target chatd chatbench chatbench_relay
 fi
 for tool in redis-server gnuplot jq taskset; do
   command -v "$tool" >/dev/null || { echo "bench.sh: $tool is missing (scripts/setup.sh installs it)" >&2; exit 1; }
@@ -62,8 +67,8 @@ log "$LAYOUT; fd limit $(ulimit -Hn)"
 
 # ---- servers --------------------------------------------------------------------------------
 
-CHATD_PID="" CHATD_PORT="" REDIS_PID="" REDIS_PORT=""
-cleanup() { stop_chatd; stop_redis; }
+CHATD_PID="" CHATD_PORT="" CHATD_IRC_PORT="" REDIS_PID="" REDIS_PORT="" RELAY_PID="" RELAY_PORT=""
+cleanup() { stop_chatd; stop_redis; stop_relay; }
 trap cleanup EXIT
 
 stop_pid() {
@@ -79,6 +84,7 @@ stop_pid() {
 }
 stop_chatd() { stop_pid "$CHATD_PID"; CHATD_PID=""; }
 stop_redis() { stop_pid "$REDIS_PID"; REDIS_PID=""; }
+stop_relay() { stop_pid "$RELAY_PID"; RELAY_PID=""; }
 
 # Waits (at most 10 s) until a server's log shows that it is ready.
 wait_for_log() {
@@ -95,10 +101,20 @@ wait_for_log() {
 
 start_chatd() {
   local logfile=$LOGS/chatd-$1.log
-  "${SERVER_PIN[@]}" "$CHATD" --listen 127.0.0.1:0 --announce-limit 10 >"$logfile" 2>&1 &
+  "${SERVER_PIN[@]}" "$CHATD" --listen 127.0.0.1:0 --listen irc://127.0.0.1:0 \
+    --announce-limit 10 >"$logfile" 2>&1 &
   CHATD_PID=$!
-  wait_for_log "$CHATD_PID" "$logfile" "listening on "
-  CHATD_PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$logfile" | head -1 | sed 's/.*://')
+  wait_for_log "$CHATD_PID" "$logfile" "listening on irc://"
+  CHATD_PORT=$(grep -o 'listening on plain://127.0.0.1:[0-9]*' "$logfile" | head -1 | sed 's/.*://')
+  CHATD_IRC_PORT=$(grep -o 'listening on irc://127.0.0.1:[0-9]*' "$logfile" | head -1 | sed 's/.*://')
+}
+
+start_relay() {
+  local logfile=$LOGS/relay-$1.log
+  "${SERVER_PIN[@]}" "$RELAY" --listen 127.0.0.1:0 >"$logfile" 2>&1 &
+  RELAY_PID=$!
+  wait_for_log "$RELAY_PID" "$logfile" "listening on "
+  RELAY_PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$logfile" | head -1 | sed 's/.*://')
 }
 
 free_port() {
@@ -164,6 +180,72 @@ bench() {
     --server-pid "$pid" --source "$SOURCES" --json-out "$OUT/$server-$name.json" "$@" >&2
 }
 
+# bench_proto PROTO NAME ARGS...: a run against chatd in PROTO (chatd = plain, irc, mix) or
+# against the relay; the report is OUT/PROTO-NAME.json.
+bench_proto() {
+  local proto=$1 name=$2 pid=$CHATD_PID port=$CHATD_PORT
+  shift 2
+  [[ $proto == irc ]] && port=$CHATD_IRC_PORT
+  [[ $proto == relay ]] && pid=$RELAY_PID port=$RELAY_PORT
+  wait_quiet
+  log "$proto: $name"
+  "${BENCH_PIN[@]}" "$CHATBENCH" broadcast --proto "$proto" --target "127.0.0.1:$port" \
+    --irc-target "127.0.0.1:$CHATD_IRC_PORT" --room "$proto-$name" --server-pid "$pid" \
+    --source "$SOURCES" --json-out "$OUT/$proto-$name.json" "$@" >&2
+}
+
+# keep_median NAME PROTOS...: of the rounds of run NAME (OUT/rounds/PROTO-NAME-N.json), the
+# one with the median deliveries/s stands for each protocol as OUT/PROTO-NAME.json.
+keep_median() {
+  local name=$1 proto median
+  shift
+  for proto in "$@"; do
+    median=$(for f in "$OUT/rounds/$proto-$name"-*.json; do
+      printf '%s %s\n' "$(jq '.runs[0].results.deliveries_per_s' "$f")" "$f"
+    done | sort -g | awk '{ f[NR] = $2 } END { print f[int((NR + 1) / 2)] }')
+    cp "$median" "$OUT/$proto-$name.json"
+  done
+}
+
+# Plain, IRC and mixed rooms on one chatd, then chatd against the relay at 16 and 256
+# messages in flight, in PROTOCOL_ROUNDS rounds that alternate the protocols (each figure is
+# its median round, as the machine's noise moves single runs by 10-20%); then 10,000 IRC
+# registrations (RSS per connection).
+protocol_runs() {
+  local closed=(--duration "$DURATION" --warmup "$WARMUP" --inflight "$INFLIGHT" --size 64)
+  local senders proto inflight round
+  mkdir -p "$OUT/rounds"
+  start_chatd protocols
+  start_relay protocols
+  for round in $(seq "${PROTOCOL_ROUNDS:-3}"); do
+    for senders in 1 10; do
+      for proto in chatd irc mix; do
+        bench_proto "$proto" "p-r1000-s$senders" --receivers 1000 --senders "$senders" \
+          "${closed[@]}"
+        mv "$OUT/$proto-p-r1000-s$senders.json" "$OUT/rounds/$proto-p-r1000-s$senders-$round.json"
+      done
+    done
+    for inflight in 16 256; do
+      for proto in chatd relay; do
+        bench_proto "$proto" "ceiling-$inflight" --receivers 1000 --senders 10 \
+          --duration "$DURATION" --warmup "$WARMUP" --inflight "$inflight" --size 64
+        mv "$OUT/$proto-ceiling-$inflight.json" "$OUT/rounds/$proto-ceiling-$inflight-$round.json"
+      done
+    done
+  done
+  for senders in 1 10; do keep_median "p-r1000-s$senders" chatd irc mix; done
+  for inflight in 16 256; do keep_median "ceiling-$inflight" chatd relay; done
+  stop_relay
+  stop_chatd
+  start_chatd irc-accept
+  wait_quiet
+  log "irc: accept 10,000"
+  "${BENCH_PIN[@]}" "$CHATBENCH" accept --proto irc --target "127.0.0.1:$CHATD_IRC_PORT" \
+    --server-pid "$CHATD_PID" --source "$SOURCES" --connections 10000 --hold 1 \
+    --json-out "$OUT/irc-accept-10k.json" >&2
+  stop_chatd
+}
+
 # Each round on freshly started servers (memory per connection needs one), chatd then Redis.
 # 10,000 connections take well under a second, so one run is at the mercy of the machine:
 # the rounds alternate between the servers and the round with the median greetings/s stands
@@ -222,9 +304,12 @@ max_runs() {
   stop_chatd
 }
 
-accept_runs
-broadcast_runs
-max_runs
+if [[ ${ONLY:-} != protocols ]]; then
+  accept_runs
+  broadcast_runs
+  max_runs
+fi
+protocol_runs
 
 # ---- the table ------------------------------------------------------------------------------
 
@@ -293,6 +378,44 @@ table() {
   echo "| chatd at the fd limit | broadcast to $(group "$r"): deliveries/s, p99 | $(group "$c"), $(ms "$(j chatd-max-broadcast "$R.latency_ns.p99")") | - | - | - | - |"
 }
 
+# Deliveries per second of the server's CPU: on two cores chatbench, which parses every
+# line, runs out of CPU before the server does, so this is the server's own figure.
+per_cpu() { jq -r '.runs[0].results | if (.cpu_percent.server // 0) > 0 then .deliveries_per_s / (.cpu_percent.server / 100) else 0 end' "$OUT/$1.json"; }
+
+row_protocol() {
+  local proto=$1 senders=$2 label=$3
+  local name="p-r1000-s$senders" c p pc pp
+  c=$(j "$proto-$name" "$R.deliveries_per_s")
+  p=$(j "chatd-$name" "$R.deliveries_per_s")
+  pc=$(per_cpu "$proto-$name")
+  pp=$(per_cpu "chatd-$name")
+  echo "| $label S=$senders | $(group "$c") | $(j "$proto-$name" "$R.wire_mb_per_s | floor") | $(ms "$(j "$proto-$name" "$R.latency_ns.p99")") | $(j "$proto-$name" "$R.cpu_percent.server // 0 | floor")% | $(group "$pc") | $(ratio "$c" "$p") | $(ratio "$pc" "$pp") |"
+}
+
+protocol_table() {
+  local senders
+  echo "| R=1000, 64-byte lines | deliveries/s | wire MB/s | p99 | server CPU | deliveries per server CPU-second | deliveries/s vs plain | per CPU-second vs plain |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for senders in 1 10; do
+    row_protocol chatd "$senders" "plain"
+    row_protocol irc "$senders" "IRC"
+    row_protocol mix "$senders" "50/50 mix"
+  done
+  echo
+  echo "| fan-out ceiling, R=1000 S=10 | chatd deliveries/s | relay deliveries/s | chatd/relay | chatd per server CPU-s | relay per server CPU-s | chatd/relay per CPU-s |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  local inflight c r pc pr
+  for inflight in 16 256; do
+    c=$(j "chatd-ceiling-$inflight" "$R.deliveries_per_s")
+    r=$(j "relay-ceiling-$inflight" "$R.deliveries_per_s")
+    pc=$(per_cpu "chatd-ceiling-$inflight")
+    pr=$(per_cpu "relay-ceiling-$inflight")
+    echo "| $inflight in flight | $(group "$c") | $(group "$r") | $(ratio "$c" "$r") | $(group "$pc") | $(group "$pr") | $(ratio "$pc" "$pr") |"
+  done
+  echo
+  echo "IRC accept of 10,000 (registration to 001): $(group "$(j irc-accept-10k "$R.greetings_per_s")") registrations/s, RSS $(group "$(j irc-accept-10k "$R.server_rss_per_connection_bytes")") B per idle IRC connection (target <= 1536 B)."
+}
+
 # Who used the CPU in each run: a server below ~95% with chatbench near 100% or other
 # processes busy means the figure is not the server's limit.
 cpu_table() {
@@ -305,7 +428,7 @@ cpu_table() {
   done
 }
 
-{
+redis_summary() {
   echo "### chatd vs Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-) ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs; $LAYOUT)"
   echo
   echo "Closed loop: $INFLIGHT unacknowledged messages per sender, 64-byte messages, $DURATION s after $WARMUP s warm-up."
@@ -319,10 +442,25 @@ cpu_table() {
     done | paste -sd ' ')"
   done
   echo
+}
+
+{
+  [[ ${ONLY:-} == protocols ]] || redis_summary
+  echo "### Protocols: plain, IRC and mixed rooms; chatd against the bare relay"
+  echo
+  protocol_table
+  echo
   cpu_table
 } >"$OUT/summary.md"
 
 # ---- the chart ------------------------------------------------------------------------------
+
+if [[ ${ONLY:-} == protocols ]]; then
+  cat "$OUT/summary.md"
+  echo
+  echo "JSON reports, logs and summary.md are in $OUT"
+  exit 0
+fi
 
 {
   echo "# scenario chatd_deliveries redis_deliveries chatd_p99_ms redis_p99_ms"

@@ -79,6 +79,13 @@ ProtocolSpeaker::ProtocolSpeaker(Proto wire, std::string room) : wire_(wire) {
       room_ = chat_room(room);
       publish_prefix_ = fmt::format("PRIVMSG {} :", room_);
       break;
+    case Proto::kRelay:
+      // The relay passes lines on as they are: sent shaped like chatd's deliveries
+      // ("<guest-1234> payload"), they carry the same bytes, so the two compare
+      // what is done per delivery, not how much is written.
+      room_ = chat_room(room);
+      publish_prefix_ = "<relay-0000> ";
+      break;
     default:
       room_ = chat_room(room);
   }

@@ -11,7 +11,8 @@
 namespace chatd::bench {
 
 // kMix is chatd's plain protocol on every even connection and IRC on every odd
-// one, in the same room: a mixed room.
+// one, in the same room: a mixed room. kRelay sends lines as chatd delivers them
+// ("<nick> payload"), so a relay moves the same bytes per delivery as chatd.
 enum class Proto { kChatd, kIrc, kMix, kRedis, kRelay };
 
 std::string_view to_string(Proto p);

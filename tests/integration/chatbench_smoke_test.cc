@@ -1,6 +1,7 @@
 // Smoke runs of every chatbench mode (accept; broadcast closed loop, as a sweep; broadcast
-// open loop) against the real chatd, about two seconds each. They prove the tool works end
-// to end and loses nothing; no performance figure is asserted.
+// open loop) against the real chatd, in its plain protocol, IRC and a mixed room, and against
+// chatbench_relay, about two seconds each. They prove the tools work end to end and lose
+// nothing; no performance figure is asserted.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -19,6 +20,8 @@
 #include <vector>
 
 #include "tests/support/chatd_process.h"
+#include "tests/support/irc_client.h"
+#include "tests/support/subprocess.h"
 
 extern char** environ;
 
@@ -31,6 +34,14 @@ std::string chatbench_binary() {
   }
 #ifdef CHATBENCH_BINARY
   return CHATBENCH_BINARY;
+#else
+  return {};
+#endif
+}
+
+std::string relay_binary() {
+#ifdef CHATBENCH_RELAY_BINARY
+  return CHATBENCH_RELAY_BINARY;
 #else
   return {};
 #endif
@@ -207,6 +218,76 @@ TEST_F(ChatbenchSmoke, OpenLoopKeepsItsRateAndReportsBothLatencies) {
   const auto uncorrected = run.out.find("\"latency_uncorrected_ns\"");
   ASSERT_NE(uncorrected, std::string::npos) << run.out;
   EXPECT_GT(json_number(run.out, "count", uncorrected).value_or(0), 0) << run.out;
+}
+
+TEST_F(ChatbenchSmoke, IrcAcceptRegistersEveryConnection) {
+  MixedChatd chatd;
+  const ToolRun run = run_chatbench(
+      {"accept", "--proto", "irc", "--target", "127.0.0.1:" + std::to_string(chatd.irc_port()),
+       "--connections", "200", "--window", "32", "--hold", "0.5", "--threads", "2", "--json",
+       "--no-progress", "--server-pid", std::to_string(chatd.process().pid())},
+      within(std::chrono::seconds(30)));
+  ASSERT_TRUE(run.status && WIFEXITED(*run.status) && WEXITSTATUS(*run.status) == 0)
+      << run.describe();
+  EXPECT_EQ(json_number(run.out, "greeted"), 200) << run.out;
+  EXPECT_NE(run.out.find("\"failures\": {}"), std::string::npos) << run.out;
+}
+
+TEST_F(ChatbenchSmoke, IrcAndMixedRoomsDeliverEverythingInOrder) {
+  MixedChatd chatd({"--announce-limit", "5"});
+  for (const char* proto : {"irc", "mix"}) {
+    const std::string port =
+        std::to_string(std::string(proto) == "irc" ? chatd.irc_port() : chatd.plain_port());
+    const ToolRun run = run_chatbench({"broadcast",
+                                       "--proto",
+                                       proto,
+                                       "--target",
+                                       "127.0.0.1:" + port,
+                                       "--irc-target",
+                                       "127.0.0.1:" + std::to_string(chatd.irc_port()),
+                                       "--room",
+                                       proto,
+                                       "--receivers",
+                                       "30",
+                                       "--senders",
+                                       "3",
+                                       "--duration",
+                                       "0.7",
+                                       "--warmup",
+                                       "0.3",
+                                       "--threads",
+                                       "2",
+                                       "--json",
+                                       "--no-progress"},
+                                      within(std::chrono::seconds(30)));
+    ASSERT_TRUE(run.status && WIFEXITED(*run.status) && WEXITSTATUS(*run.status) == 0)
+        << proto << ": " << run.describe();
+    EXPECT_TRUE(all_zero(run.out, "lost")) << proto << ": " << run.out;
+    EXPECT_TRUE(all_zero(run.out, "reordered")) << proto << ": " << run.out;
+    EXPECT_EQ(count_of(run.out, "\"drained\": true"), 1u) << proto << ": " << run.out;
+    EXPECT_GT(json_number(run.out, "delivered_measured").value_or(0), 0)
+        << proto << ": " << run.out;
+  }
+}
+
+TEST_F(ChatbenchSmoke, TheRelayRelaysEveryLineToEveryone) {
+  Subprocess relay({{relay_binary(), "--listen", "127.0.0.1:0"}, {}, false});
+  ASSERT_TRUE(relay.wait_for_output("listening on ", within(std::chrono::seconds(10))))
+      << relay.output();
+  const auto port = parse_listening_port(relay.lines().front());
+  ASSERT_TRUE(port) << relay.output();
+  const ToolRun run = run_chatbench(
+      {"broadcast", "--proto", "relay", "--target", "127.0.0.1:" + std::to_string(*port),
+       "--receivers", "30", "--senders", "3", "--duration", "0.7", "--warmup", "0.3", "--threads",
+       "2", "--json", "--no-progress", "--server-pid", std::to_string(relay.pid())},
+      within(std::chrono::seconds(30)));
+  ASSERT_TRUE(run.status && WIFEXITED(*run.status) && WEXITSTATUS(*run.status) == 0)
+      << run.describe();
+  EXPECT_TRUE(all_zero(run.out, "lost")) << run.out;
+  EXPECT_TRUE(all_zero(run.out, "reordered")) << run.out;
+  EXPECT_GT(json_number(run.out, "delivered_measured").value_or(0), 0) << run.out;
+  relay.send_signal(SIGTERM);
+  EXPECT_TRUE(relay.wait_exit(within(std::chrono::seconds(10)))) << relay.output();
 }
 
 TEST_F(ChatbenchSmoke, RefusesAServerThatIsNotThere) {
