@@ -182,15 +182,19 @@ bench() {
 
 # bench_proto PROTO NAME ARGS...: a run against chatd in PROTO (chatd = plain, irc, mix) or
 # against the relay; the report is OUT/PROTO-NAME.json.
+# A room per run, named as briefly as a real one ("#b12"): IRC lines carry the room name.
+RUN_COUNT=0
 bench_proto() {
   local proto=$1 name=$2 pid=$CHATD_PID port=$CHATD_PORT
   shift 2
+  RUN_COUNT=$((RUN_COUNT + 1))
+  ROOM="b$RUN_COUNT"
   [[ $proto == irc ]] && port=$CHATD_IRC_PORT
   [[ $proto == relay ]] && pid=$RELAY_PID port=$RELAY_PORT
   wait_quiet
   log "$proto: $name"
   "${BENCH_PIN[@]}" "$CHATBENCH" broadcast --proto "$proto" --target "127.0.0.1:$port" \
-    --irc-target "127.0.0.1:$CHATD_IRC_PORT" --room "$proto-$name" --server-pid "$pid" \
+    --irc-target "127.0.0.1:$CHATD_IRC_PORT" --room "$ROOM" --server-pid "$pid" \
     --source "$SOURCES" --json-out "$OUT/$proto-$name.json" "$@" >&2
 }
 
@@ -382,19 +386,28 @@ table() {
 # line, runs out of CPU before the server does, so this is the server's own figure.
 per_cpu() { jq -r '.runs[0].results | if (.cpu_percent.server // 0) > 0 then .deliveries_per_s / (.cpu_percent.server / 100) else 0 end' "$OUT/$1.json"; }
 
+# median_ratio A B NAME: the median over the rounds of A's deliveries/s over B's in the same
+# round (runs minutes apart would otherwise compare the machine's moods, not the servers).
+median_ratio() {
+  local a=$1 b=$2 name=$3 round
+  for round in $(seq "${PROTOCOL_ROUNDS:-3}"); do
+    jq -n --slurpfile x "$OUT/rounds/$a-$name-$round.json" --slurpfile y "$OUT/rounds/$b-$name-$round.json" \
+      '$x[0].runs[0].results.deliveries_per_s / $y[0].runs[0].results.deliveries_per_s'
+  done | sort -g | awk '{ v[NR] = $1 } END { printf "%.2fx", v[int((NR + 1) / 2)] }'
+}
+
 row_protocol() {
   local proto=$1 senders=$2 label=$3
-  local name="p-r1000-s$senders" c p pc pp
+  local name="p-r1000-s$senders" c pc pp
   c=$(j "$proto-$name" "$R.deliveries_per_s")
-  p=$(j "chatd-$name" "$R.deliveries_per_s")
   pc=$(per_cpu "$proto-$name")
   pp=$(per_cpu "chatd-$name")
-  echo "| $label S=$senders | $(group "$c") | $(j "$proto-$name" "$R.wire_mb_per_s | floor") | $(ms "$(j "$proto-$name" "$R.latency_ns.p99")") | $(j "$proto-$name" "$R.cpu_percent.server // 0 | floor")% | $(group "$pc") | $(ratio "$c" "$p") | $(ratio "$pc" "$pp") |"
+  echo "| $label S=$senders | $(group "$c") | $(j "$proto-$name" "$R.wire_mb_per_s | floor") | $(ms "$(j "$proto-$name" "$R.latency_ns.p99")") | $(j "$proto-$name" "$R.cpu_percent.server // 0 | floor")% | $(group "$pc") | $(median_ratio "$proto" chatd "$name") | $(ratio "$pc" "$pp") |"
 }
 
 protocol_table() {
   local senders
-  echo "| R=1000, 64-byte lines | deliveries/s | wire MB/s | p99 | server CPU | deliveries per server CPU-second | deliveries/s vs plain | per CPU-second vs plain |"
+  echo "| R=1000, 64-byte lines (median round) | deliveries/s | wire MB/s | p99 | server CPU | deliveries per server CPU-second | deliveries/s vs plain (median of rounds) | per CPU-second vs plain |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   for senders in 1 10; do
     row_protocol chatd "$senders" "plain"
@@ -402,7 +415,7 @@ protocol_table() {
     row_protocol mix "$senders" "50/50 mix"
   done
   echo
-  echo "| fan-out ceiling, R=1000 S=10 | chatd deliveries/s | relay deliveries/s | chatd/relay | chatd per server CPU-s | relay per server CPU-s | chatd/relay per CPU-s |"
+  echo "| fan-out ceiling, R=1000 S=10 (median round) | chatd deliveries/s | relay deliveries/s | chatd/relay (median of rounds) | chatd per server CPU-s | relay per server CPU-s | chatd/relay per CPU-s |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
   local inflight c r pc pr
   for inflight in 16 256; do
@@ -410,7 +423,7 @@ protocol_table() {
     r=$(j "relay-ceiling-$inflight" "$R.deliveries_per_s")
     pc=$(per_cpu "chatd-ceiling-$inflight")
     pr=$(per_cpu "relay-ceiling-$inflight")
-    echo "| $inflight in flight | $(group "$c") | $(group "$r") | $(ratio "$c" "$r") | $(group "$pc") | $(group "$pr") | $(ratio "$pc" "$pr") |"
+    echo "| $inflight in flight | $(group "$c") | $(group "$r") | $(median_ratio chatd relay "ceiling-$inflight") | $(group "$pc") | $(group "$pr") | $(ratio "$pc" "$pr") |"
   done
   echo
   echo "IRC accept of 10,000 (registration to 001): $(group "$(j irc-accept-10k "$R.greetings_per_s")") registrations/s, RSS $(group "$(j irc-accept-10k "$R.server_rss_per_connection_bytes")") B per idle IRC connection (target <= 1536 B)."

@@ -96,7 +96,7 @@ std::string ProtocolSpeaker::hello(std::size_t id) const {
     case Proto::kRedis:
       return "PING\r\n";
     case Proto::kIrc:
-      return fmt::format("NICK cb{0}\r\nUSER cb{0} 0 * :chatbench\r\n", id);
+      return fmt::format("NICK cb{}\r\nUSER cb 0 * :chatbench\r\n", id);
     default:
       return {};
   }

@@ -101,10 +101,6 @@ void IrcSession::on_line(reactor::Connection& c, std::string_view line) {
       break;
   }
   charge_line(irc::command_cost(*this, m));
-  dispatch(m);
-}
-
-void IrcSession::dispatch(const irc::IrcMessage& m) {
   irc::run_command(*this, m);
 }
 

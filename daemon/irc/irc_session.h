@@ -19,7 +19,6 @@ class Chat;
 class IrcService;
 struct IrcWatchTag;
 namespace irc {
-struct IrcMessage;
 class PagedReply;
 }  // namespace irc
 
@@ -77,7 +76,6 @@ class IrcSession final : public Client, public User, public reactor::ListHook<Ir
 
  private:
   ~IrcSession();
-  void dispatch(const irc::IrcMessage& m);
   void try_register();
   void leave_chat(std::string_view reason, bool server_reason, bool announce);
   void continue_paged();
