@@ -24,14 +24,23 @@ bool inside(std::string_view part, std::string_view whole) {
          (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
 }
 
-// A glob matcher written as plain recursion, for short inputs only.
+// A glob matcher as the textbook table: can[i][j] says mask[i..] matches text[j..].
+// Quadratic, unlike a plain recursion, which many '*' would make exponential.
 bool model_match(std::string_view m, std::string_view t) {
-  if (m.empty()) return t.empty();
-  if (m[0] == '*')
-    return model_match(m.substr(1), t) || (!t.empty() && model_match(m, t.substr(1)));
-  if (t.empty()) return false;
   const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-  return (m[0] == '?' || lower(m[0]) == lower(t[0])) && model_match(m.substr(1), t.substr(1));
+  std::vector<std::vector<char>> can(m.size() + 1, std::vector<char>(t.size() + 1, 0));
+  can[m.size()][t.size()] = 1;
+  for (std::size_t i = m.size(); i-- > 0;) {
+    for (std::size_t j = t.size() + 1; j-- > 0;) {
+      if (m[i] == '*') {
+        can[i][j] = can[i + 1][j] || (j < t.size() && can[i][j + 1]);
+      } else {
+        can[i][j] =
+            j < t.size() && (m[i] == '?' || lower(m[i]) == lower(t[j])) && can[i + 1][j + 1];
+      }
+    }
+  }
+  return can[0][0] != 0;
 }
 
 void check_parse(std::string_view line, const IrcMessage& m) {

@@ -24,7 +24,7 @@ using chatd::reactor::Message;
 using chatd::reactor::MessageRef;
 using chatd::reactor::OutputQueue;
 
-constexpr std::size_t kReadBufferSize = 64 * 1024;
+constexpr std::size_t kReadBufferSize = std::size_t{64} * 1024;
 constexpr std::size_t kMaxBufs = 1024;
 
 struct Relay;

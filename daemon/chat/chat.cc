@@ -202,7 +202,7 @@ Chat::SayResult Chat::say(User& u, Room& r, Event::Kind kind, std::string_view t
 Chat::SayResult Chat::say_later(User& u, Room& r, Event::Kind kind, std::string_view text) {
   assert(is_said(kind) && kind != Event::Kind::kTagMsg);
   constexpr std::size_t kMaxLines = 512;
-  constexpr std::size_t kMaxBytes = 64 * 1024;
+  constexpr std::size_t kMaxBytes = std::size_t{64} * 1024;
   const bool joins = pending_.user == &u && pending_.room == &r && pending_.kind == kind &&
                      pending_.spans.size() < kMaxLines &&
                      pending_.text.size() + text.size() <= kMaxBytes;

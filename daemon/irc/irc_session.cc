@@ -30,8 +30,8 @@ constexpr std::size_t kTaggedLineLimit = 8191 + 512;
 // A paged reply is produced in pieces of at most this many bytes, each once the
 // queue has drained to the low-water mark; both shrink with the output limit,
 // so that a page never makes its asker a slow consumer.
-constexpr std::size_t kPageBytes = 32 * 1024;
-constexpr std::size_t kPageLowWater = 16 * 1024;
+constexpr std::size_t kPageBytes = std::size_t{32} * 1024;
+constexpr std::size_t kPageLowWater = std::size_t{16} * 1024;
 constexpr std::size_t kMinPageBytes = 512;
 
 // A TLS ClientHello starts with a handshake record: 0x16 0x03. On a plain-text
