@@ -103,10 +103,20 @@ CpuUse measure(BroadcastShared& shared, BroadcastCrew& crew, Progress& progress)
   return cpu.stop();
 }
 
+bool done_sending(const BroadcastCrew& crew) {
+  return std::all_of(crew.workers().begin(), crew.workers().end(), [](const auto& w) {
+    return w->published_done_sending.load(std::memory_order_acquire);
+  });
+}
+
+// Counts are compared only once every worker has published its last send.
 bool drain(BroadcastShared& shared, BroadcastCrew& crew, Progress& progress) {
   const std::uint64_t deadline = now_ns() + seconds_to_ns(shared.opt.drain_timeout_s);
+  for (const auto& w : crew.workers())
+    w->wake();
   return wait_until(
-      deadline, [&] { return delivered(crew) >= sent(crew) * shared.receivers; },
+      deadline,
+      [&] { return done_sending(crew) && delivered(crew) >= sent(crew) * shared.receivers; },
       [&] {
         progress.show(fmt::format("[{}] draining: {} of {} deliveries",
                                   to_string(shared.speakers.proto()), delivered(crew),

@@ -210,6 +210,19 @@ void BroadcastWorker::on_check() {
 void BroadcastWorker::publish() {
   published_sent.store(totals_.sent, std::memory_order_relaxed);
   published_delivered.store(totals_.delivered, std::memory_order_relaxed);
+  published_done_sending.store(done_sending(), std::memory_order_release);
+}
+
+// Closed loop: a prepare hook that starts at or after the end sends nothing.
+// Open loop: a message due before the end may still wait for its timer.
+bool BroadcastWorker::done_sending() const {
+  if (stopping_) return true;
+  const std::uint64_t end = shared_.measure_end_ns.load(std::memory_order_relaxed);
+  if (end == 0 || now_ns() < end) return false;
+  if (!shared_.opt.open_loop()) return true;
+  return std::all_of(senders_.begin(), senders_.end(), [&](const Sender& s) {
+    return s.stopped || !s.client->is_open() || s.next_due_ns >= end;
+  });
 }
 
 // ---- sending -------------------------------------------------------------------------------
@@ -218,6 +231,7 @@ void BroadcastWorker::on_wake() {
   const Phase phase = shared_.phase.load(std::memory_order_acquire);
   if (phase == Phase::kStop && !stopping_) return stop();
   if (phase == Phase::kRunning && !sending_) begin_sending();
+  publish();
 }
 
 void BroadcastWorker::begin_sending() {

@@ -76,6 +76,9 @@ class BroadcastWorker final : public ClientHandler {
 
   // Progress, published by this worker's thread only (relaxed).
   std::atomic<std::uint64_t> published_sent{0}, published_delivered{0};
+  // Set (release, after published_sent) once this worker will send nothing more:
+  // until then a drain that compares counts could see sends not yet published.
+  std::atomic<bool> published_done_sending{false};
 
   // Valid after run() returned.
   const BroadcastTotals& totals() const { return totals_; }
@@ -115,6 +118,7 @@ class BroadcastWorker final : public ClientHandler {
   void arm_timer();
   void send_one(Sender& s, std::uint64_t scheduled_ns, std::uint64_t now);
   void publish();
+  bool done_sending() const;
   void stop();
 
   BroadcastShared& shared_;
