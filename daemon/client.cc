@@ -1,6 +1,8 @@
 // Client: flood control and input holds on top of the connection's reading.
 #include "daemon/client.h"
 
+#include <spdlog/spdlog.h>
+
 #include "daemon/server.h"
 #include "reactor/loop.h"
 
@@ -59,7 +61,13 @@ void Client::update_reading() {
   }
 }
 
-void Client::forget() {
+void Client::forget(reactor::CloseReason why) {
+  if (why == reactor::CloseReason::kHandshakeFailed ||
+      why == reactor::CloseReason::kHandshakeTimeout) {
+    const std::string_view detail = conn_.transport_error();
+    spdlog::info("{} from {}{}{}", reactor::to_string(why), conn_.peer().to_string(),
+                 detail.empty() ? "" : ": ", detail);
+  }
   server_.on_client_closed(*this);
 }
 

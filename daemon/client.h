@@ -48,8 +48,9 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   // the replies to its next commands come after it, in order.
   void hold_input();
   void release_input();
-  // Called first thing in on_close: the server forgets this client.
-  void forget();
+  // Called first thing in on_close: the server forgets this client. A TLS
+  // client whose handshake failed is logged here, once, at info.
+  void forget(reactor::CloseReason why);
 
  private:
   void update_reading();

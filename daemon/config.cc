@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <charconv>
@@ -43,7 +44,7 @@ struct Field {
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
-// listen and config are not here: they are not a plain value of one type.
+// listen, proxy_from and config are not here: they are not a plain value of one type.
 const Field kFields[] = {
     {"max_clients", "N", "concurrent connections", &Config::max_clients, 1, 1e7},
     {"max_per_ip", "N", "concurrent connections from one address, IPv6 per /64 (0 = unlimited)",
@@ -94,6 +95,15 @@ const Field kFields[] = {
      &Config::cloak_hosts},
     {"cloak_key", "TEXT", "secret for host cloaks (empty: random, so cloaks change on restart)",
      &Config::cloak_key, 0, 0, check_any},
+    {"tls_cert", "FILE", "TLS certificate for +tls listeners (PEM, the chain after it)",
+     &Config::tls_cert, 0, 0, check_any},
+    {"tls_key", "FILE", "private key of tls_cert (PEM)", &Config::tls_key, 0, 0, check_any},
+    {"tls_min_version", "VERSION", "oldest TLS version accepted: 1.2 or 1.3",
+     &Config::tls_min_version, 0, 0, check_tls_version},
+    {"tls_handshake_timeout", "SECONDS", "a TLS client must finish its handshake within this",
+     &Config::tls_handshake_timeout, 1, 3600},
+    {"tls_session_tickets", "BOOL", "offer TLS session tickets (IRC clients do not resume)",
+     &Config::tls_session_tickets},
 };
 
 std::string flag_name(std::string_view key) {
@@ -215,27 +225,46 @@ ListenSpec listen_spec(std::string_view text, const std::string& where) {
   }
 }
 
-constexpr std::string_view kListenExpected = "expected an array of \"[PROTO://]HOST:PORT\" strings";
-
-// listen = "irc://HOST:PORT" or listen = ["HOST:PORT", "irc://HOST:PORT", ...]
-std::vector<ListenSpec> listen_from_toml(const std::string& path, const toml::node& node) {
-  const std::string where = where_in_file(path, node, "listen");
-  if (const auto* s = node.as_string()) return {listen_spec(s->get(), where)};
-  const auto* array = node.as_array();
-  if (array == nullptr) fail(where, kListenExpected);
-  if (array->empty()) fail(where, "must list at least one address");
-  std::vector<ListenSpec> specs;
-  for (const toml::node& item : *array) {
-    const std::string item_where = where_in_file(path, item, "listen");
-    const auto* s = item.as_string();
-    if (s == nullptr) fail(item_where, kListenExpected);
-    specs.push_back(listen_spec(s->get(), item_where));
+reactor::Cidr proxy_source(std::string_view text, const std::string& where) {
+  try {
+    return reactor::parse_cidr(text);
+  } catch (const std::invalid_argument& e) {
+    fail(where, e.what());
   }
-  return specs;
+}
+
+// The keys whose value is a list of strings, each parsed on its own.
+template <class T>
+struct ListKey {
+  const char* key;
+  const char* item;  // for errors: what one string should look like
+  T (*parse)(std::string_view text, const std::string& where);
+};
+constexpr ListKey<ListenSpec> kListen{"listen", "[PROTO://]HOST:PORT", listen_spec};
+constexpr ListKey<reactor::Cidr> kProxyFrom{"proxy_from", "ADDRESS[/PREFIX]", proxy_source};
+
+// key = "TEXT" or key = ["TEXT", "TEXT", ...], at least one.
+template <class T>
+std::vector<T> list_from_toml(const ListKey<T>& k, const std::string& path,
+                              const toml::node& node) {
+  const std::string where = where_in_file(path, node, k.key);
+  if (const auto* s = node.as_string()) return {k.parse(s->get(), where)};
+  const std::string expected = fmt::format("expected an array of \"{}\" strings", k.item);
+  const auto* array = node.as_array();
+  if (array == nullptr) fail(where, expected);
+  if (array->empty()) fail(where, "must list at least one");
+  std::vector<T> values;
+  for (const toml::node& item : *array) {
+    const std::string item_where = where_in_file(path, item, k.key);
+    const auto* s = item.as_string();
+    if (s == nullptr) fail(item_where, expected);
+    values.push_back(k.parse(s->get(), item_where));
+  }
+  return values;
 }
 
 std::string known_keys() {
-  std::string keys = "listen";
+  std::string keys = "listen, proxy_from";
   for (const Field& f : kFields) {
     keys += fmt::format(", {}", f.key);
   }
@@ -268,7 +297,11 @@ void apply_file(Config& config, const std::string& path) {
   const toml::table doc = parse_file(path);
   for (auto&& [key, node] : doc) {
     if (key == "listen") {
-      config.listen = listen_from_toml(path, node);
+      config.listen = list_from_toml(kListen, path, node);
+      continue;
+    }
+    if (key == "proxy_from") {
+      config.proxy_from = list_from_toml(kProxyFrom, path, node);
       continue;
     }
     const std::string where = where_in_file(path, node, key.str());
@@ -298,6 +331,12 @@ void check_combination(const Config& c) {
         c.flood_burst));
   }
   if (c.listen.empty()) throw ConfigError("listen: at least one address is needed");
+  for (const ListenSpec& spec : c.listen) {
+    if (!spec.scheme.tls || (!c.tls_cert.empty() && !c.tls_key.empty())) continue;
+    throw ConfigError(
+        fmt::format("listener {} needs a certificate and its key: set {} (tls_cert and tls_key)",
+                    spec.to_string(), c.tls_cert.empty() ? "--tls-cert" : "--tls-key"));
+  }
 }
 
 std::string default_text(const Field& f) {
@@ -310,12 +349,14 @@ std::string default_text(const Field& f) {
 struct FlagSet {
   CLI::App app{"chatd: a multi-user TCP chat daemon", "chatd"};
   std::vector<std::string> listen;
+  std::vector<std::string> proxy_from;
   std::string texts[std::size(kFields)];
   CLI::Option* options[std::size(kFields)] = {};
 };
 
 // A repeated flag takes its last value (TakeLast), so a wrapper script's
-// setting can be overridden by whoever calls it; only --listen accumulates.
+// setting can be overridden by whoever calls it; only --listen and --proxy-from
+// accumulate.
 void add_options(FlagSet& flags, std::string& config_file, bool& check_only) {
   CLI::App& app = flags.app;
   app.add_option("--listen", flags.listen,
@@ -323,6 +364,11 @@ void add_options(FlagSet& flags, std::string& config_file, bool& check_only) {
                  "default) or irc; [::1]:2023 for IPv6")
       ->type_name("[PROTO://]HOST:PORT")
       ->default_str("plain://0.0.0.0:2023 plain://[::]:2023 irc://0.0.0.0:6667 irc://[::]:6667");
+  app.add_option("--proxy-from", flags.proxy_from,
+                 "repeatable: an address range whose connections to +proxy listeners may "
+                 "send a PROXY header (others are closed)")
+      ->type_name("CIDR")
+      ->default_str("127.0.0.0/8 ::1/128");
   app.add_option("--config", config_file, "TOML config file; its keys are the flags' names")
       ->type_name("FILE")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -358,6 +404,9 @@ ConfigLoader ConfigLoader::from_args(int argc, const char* const* argv) {
   for (const std::string& text : flags.listen) {
     loader.listen_.push_back(listen_spec(text, "--listen"));
   }
+  for (const std::string& text : flags.proxy_from) {
+    loader.proxy_from_.push_back(proxy_source(text, "--proxy-from"));
+  }
   Config scratch;  // check each flag now, so a typo fails before anything starts
   for (std::size_t i = 0; i < std::size(kFields); ++i) {
     if (flags.options[i]->count() == 0) continue;
@@ -373,6 +422,7 @@ Config ConfigLoader::load() const {
   config.config_file = config_file_;
   if (!config_file_.empty()) apply_file(config, config_file_);
   if (!listen_.empty()) config.listen = listen_;
+  if (!proxy_from_.empty()) config.proxy_from = proxy_from_;
   for (const auto& [index, text] : flags_) {
     const Field& f = kFields[index];
     const std::string where = flag_name(f.key);
@@ -381,6 +431,15 @@ Config ConfigLoader::load() const {
   if (config.server_name.empty()) config.server_name = host_name();
   check_combination(config);
   return config;
+}
+
+bool Config::serves_tls() const {
+  return std::any_of(listen.begin(), listen.end(),
+                     [](const ListenSpec& spec) { return spec.scheme.tls; });
+}
+
+std::vector<reactor::Cidr> Config::default_proxy_from() {
+  return {reactor::parse_cidr("127.0.0.0/8"), reactor::parse_cidr("::1/128")};
 }
 
 std::vector<ListenSpec> Config::default_listen() {
@@ -435,6 +494,11 @@ std::string to_toml(const Config& config) {
   out += "\n# listen addresses, [PROTO://]HOST:PORT or [PROTO://][V6]:PORT\nlisten = [";
   for (std::size_t i = 0; i < config.listen.size(); ++i) {
     out += fmt::format("{}{}", i == 0 ? "" : ", ", toml_string(config.listen[i].to_string()));
+  }
+  out += "]\n";
+  out += "# address ranges +proxy listeners take PROXY headers from\nproxy_from = [";
+  for (std::size_t i = 0; i < config.proxy_from.size(); ++i) {
+    out += fmt::format("{}{}", i == 0 ? "" : ", ", toml_string(config.proxy_from[i].to_string()));
   }
   out += "]\n";
   for (const Field& f : kFields) {

@@ -46,8 +46,19 @@ struct Config {
   // Hosts other users see: a keyed hash of the address, or the address itself.
   bool cloak_hosts = true;
   std::string cloak_key;  // empty: a random key for this run
+  // TLS, for +tls listeners: one certificate (PEM, leaf then chain) and its key.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_min_version = "1.2";       // or "1.3"
+  std::uint32_t tls_handshake_timeout = 10;  // seconds
+  bool tls_session_tickets = false;
+  // +proxy listeners take a PROXY header only from these; others are closed.
+  std::vector<reactor::Cidr> proxy_from = default_proxy_from();
+
+  bool serves_tls() const;
 
   static std::vector<ListenSpec> default_listen();
+  static std::vector<reactor::Cidr> default_proxy_from();
 };
 
 // A bad flag, file or value. The message is one line naming the flag or the
@@ -85,7 +96,8 @@ class ConfigLoader {
   std::string early_output_;
   std::string config_file_;
   bool check_only_ = false;
-  std::vector<ListenSpec> listen_;  // empty when --listen was not given
+  std::vector<ListenSpec> listen_;         // empty when --listen was not given
+  std::vector<reactor::Cidr> proxy_from_;  // empty when --proxy-from was not given
   // The other flags given, as (index in config.cc's key table, text): kept as
   // text so load() applies them exactly as a file value of the same key.
   std::vector<std::pair<std::size_t, std::string>> flags_;

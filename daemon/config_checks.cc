@@ -76,6 +76,14 @@ std::string check_any(const std::string& value, const std::string&) {
   return value;
 }
 
+std::string check_tls_version(const std::string& value, const std::string& where) {
+  if (value != "1.2" && value != "1.3") {
+    fail(where,
+         fmt::format("'{}' is not a TLS version chatd accepts as the oldest: 1.2 or 1.3", value));
+  }
+  return value;
+}
+
 // gethostname(), or "chatd" if it is not a name IRC can carry.
 std::string host_name() {
   char name[256] = {};

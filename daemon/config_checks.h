@@ -22,6 +22,7 @@ std::string check_server_name(const std::string& value, const std::string& where
 std::string check_network(const std::string& value, const std::string& where);
 // Anything (the cloak key).
 std::string check_any(const std::string& value, const std::string& where);
+std::string check_tls_version(const std::string& value, const std::string& where);
 
 // gethostname(), or "chatd" if that is not a name IRC can carry.
 std::string host_name();

@@ -1,5 +1,6 @@
 // chatd's entry point: configuration, logging, the server on one loop, signals,
 // and the mapping of startup errors to a message and a non-zero exit.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -12,6 +13,7 @@
 #include "daemon/logging.h"
 #include "daemon/server.h"
 #include "daemon/systemd.h"
+#include "daemon/tls_certificate.h"
 #include "reactor/loop.h"
 #include "reactor/signal_watch.h"
 
@@ -26,6 +28,15 @@ void log_fd_limit() {
   } else {
     spdlog::info("file descriptor limit {}", limit);
   }
+}
+
+// --check-config: the pair a +tls listener would serve is loaded and checked
+// too, so a bad renewal is caught before a restart or reload.
+void check_certificate(const chatd::Config& config) {
+  if (!config.serves_tls() && config.tls_cert.empty()) return;
+  const auto cert = chatd::load_certificate(config);
+  std::fputs(fmt::format("# TLS certificate {}\n", chatd::describe_certificate(*cert)).c_str(),
+             stdout);
 }
 
 int serve(const chatd::ConfigLoader& loader, chatd::Config config) {
@@ -62,6 +73,7 @@ int main(int argc, char** argv) {
     chatd::Config config = loader.load();
     if (loader.check_only()) {
       std::fputs(chatd::to_toml(config).c_str(), stdout);
+      check_certificate(config);
       return 0;
     }
     return serve(loader, std::move(config));

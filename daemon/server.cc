@@ -13,6 +13,7 @@
 #include "daemon/plain/replies.h"
 #include "daemon/refusals.h"
 #include "daemon/systemd.h"
+#include "daemon/tls_certificate.h"
 #include "reactor/connection.h"
 
 namespace chatd {
@@ -39,11 +40,21 @@ reactor::ConnectionLimits connection_limits(const Config& c) {
   limits.soft_output_limit = c.output_soft_limit;
   limits.soft_output_ms = std::uint64_t{c.output_soft_seconds} * 1000;
   limits.idle_timeout_ms = std::uint64_t{c.idle_timeout_s} * 1000;
+  limits.handshake_timeout_ms = std::uint64_t{c.tls_handshake_timeout} * 1000;
   return limits;
 }
 
 // systemd names each socket by its unit's FileDescriptorName=, which defaults
 // to the unit's own name: an unnamed socket is plain.
+// A certificate this close to its end is logged as a warning, not as news.
+constexpr std::int64_t kExpiryWarningSeconds = std::int64_t{14} * 86400;
+
+void log_certificate(const reactor::TlsContext& cert, std::string_view what) {
+  const auto level = cert.certificate().seconds_left < kExpiryWarningSeconds ? spdlog::level::warn
+                                                                             : spdlog::level::info;
+  spdlog::log(level, "{} {}", what, describe_certificate(cert));
+}
+
 Scheme scheme_of(const systemd::InheritedSocket& s) {
   if (s.name == "unknown" || s.name.ends_with(".socket")) return Scheme{FrontEnd::kPlain};
   try {
@@ -76,6 +87,7 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
 
 Server::~Server() {
   listeners_.clear();
+  tls_listeners_.clear();
   loop_.for_each_connection(
       [](reactor::Connection& c) { c.close(reactor::CloseReason::kByServer); });
 }
@@ -95,18 +107,42 @@ void Server::start() {
 
 void Server::listen_on(const ListenSpec& spec) {
   acceptors_.push_back(std::make_unique<Acceptor>(*this, spec.scheme.front_end));
-  listeners_.push_back(
-      std::make_unique<reactor::Listener>(loop_, spec.at, config_.backlog, *acceptors_.back()));
-  spdlog::info("listening on {}://{}", spec.scheme.to_string(), listeners_.back()->local_address());
+  serve(spec.scheme,
+        std::make_unique<reactor::Listener>(loop_, spec.at, config_.backlog, *acceptors_.back()),
+        "");
 }
 
 void Server::adopt(const systemd::InheritedSocket& s) {
   const Scheme scheme = scheme_of(s);
   acceptors_.push_back(std::make_unique<Acceptor>(*this, scheme.front_end));
-  listeners_.push_back(
-      std::make_unique<reactor::Listener>(loop_, s.fd, config_.backlog, *acceptors_.back()));
-  spdlog::info("listening on {}://{} (socket activation)", scheme.to_string(),
-               listeners_.back()->local_address());
+  serve(scheme,
+        std::make_unique<reactor::Listener>(loop_, s.fd, config_.backlog, *acceptors_.back()),
+        " (socket activation)");
+}
+
+// The certificate is loaded with the first +tls listener, so a chatd without
+// one never reads a key file.
+void Server::serve(const Scheme& scheme, std::unique_ptr<reactor::Listener> listener,
+                   std::string_view how) {
+  const std::string name = fmt::format("{}://{}", scheme.to_string(), listener->local_address());
+  if (scheme.tls) {
+    if (!certificate_) {
+      if (config_.tls_cert.empty() || config_.tls_key.empty()) {
+        throw std::runtime_error(fmt::format(
+            "listener {} needs a certificate and its key: set --tls-cert and --tls-key", name));
+      }
+      try {
+        certificate_ = load_certificate(config_);
+      } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("listener {}: {}", name, e.what()));
+      }
+      log_certificate(*certificate_, "TLS certificate");
+    }
+    listener->set_tls(certificate_);
+    tls_listeners_.push_back(listener.get());
+  }
+  listeners_.push_back(std::move(listener));
+  spdlog::info("listening on {}{}", name, how);
 }
 
 void Server::accept(reactor::Connection& c, FrontEnd front_end) {
@@ -135,9 +171,12 @@ void Server::accept(reactor::Connection& c, FrontEnd front_end) {
   }
 }
 
+// A TLS client is refused before its handshake, so it cannot be told why: the
+// refusal must not cost the crypto it is there to save.
 void Server::refuse(reactor::Connection& c, FrontEnd front_end, const char* why,
                     const char* log_reason) {
   spdlog::info("refused {}: {}", c.peer().to_string(), log_reason);
+  if (c.is_encrypted()) return c.close(reactor::CloseReason::kByServer);
   c.send(front_end == FrontEnd::kIrc ? reactor::format_line("ERROR :{}", why)
                                      : reactor::format_line("! {}", why));
   c.close_when_drained();
@@ -195,12 +234,16 @@ void Server::shutdown() {
   status_.stopping();
   spdlog::info("shutting down: {} clients to notify", clients_.size());
   listeners_.clear();
+  tls_listeners_.clear();
   throttle_timer_.stop();
   // One shared line per protocol; each connection closes once it has it.
   const reactor::MessageRef plain = reactor::format_line(replies::kShuttingDown);
   const reactor::MessageRef irc = reactor::make_line("ERROR :Closing link: server shutting down");
-  for (Client* c = clients_.front(); c != nullptr; c = clients_.next(*c))
+  for (Client* c = clients_.front(); c != nullptr;) {
+    Client* next = clients_.next(*c);
     c->say_goodbye(c->front_end() == FrontEnd::kIrc ? irc : plain);
+    c = next;
+  }
 }
 
 void Server::reload() {
@@ -213,7 +256,22 @@ void Server::reload() {
   } catch (const std::exception& e) {
     spdlog::error("reload failed, keeping the running configuration: {}", e.what());
   }
+  if (!tls_listeners_.empty()) reload_certificate();
   status_.reloaded();
+}
+
+// New connections get the new pair; open ones keep the context they began with.
+void Server::reload_certificate() {
+  try {
+    certificate_ = load_certificate(config_);
+  } catch (const std::exception& e) {
+    spdlog::error("TLS certificate reload failed, keeping the running one ({}): {}",
+                  describe_certificate(*certificate_), e.what());
+    return;
+  }
+  for (reactor::Listener* l : tls_listeners_)
+    l->set_tls(certificate_);
+  log_certificate(*certificate_, "TLS certificate reloaded:");
 }
 
 ServiceCounters Server::counters() const {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "reactor/listener.h"
 #include "reactor/loop.h"
 #include "reactor/timer.h"
+#include "reactor/tls/tls_context.h"
 
 namespace chatd {
 
@@ -36,8 +38,9 @@ class Server final {
   // SIGTERM/SIGINT: stop accepting, tell everyone, let output drain (bounded by
   // the drain timeout); the loop then runs out of work and returns.
   void shutdown();
-  // SIGHUP: re-read the config file with the same flags over it. New limits
-  // apply from the next event; listeners stay. A broken file changes nothing.
+  // SIGHUP: re-read the config file with the same flags over it, and the TLS
+  // certificate and key. New limits and the new certificate apply from the next
+  // event or connection; listeners stay. A broken file or pair changes nothing.
   void reload();
 
   Chat& chat() { return chat_; }
@@ -66,6 +69,9 @@ class Server final {
 
   void listen_on(const ListenSpec& spec);
   void adopt(const systemd::InheritedSocket& s);
+  void serve(const Scheme& scheme, std::unique_ptr<reactor::Listener> listener,
+             std::string_view how);
+  void reload_certificate();
   void accept(reactor::Connection& c, FrontEnd front_end);
   void on_accept_error(int uv_error);
   void refuse(reactor::Connection& c, FrontEnd front_end, const char* why, const char* log_reason);
@@ -83,6 +89,8 @@ class Server final {
   ServiceStatus status_;  // sd_notify: READY, STATUS, WATCHDOG, RELOADING, STOPPING
   std::vector<std::unique_ptr<Acceptor>> acceptors_;
   std::vector<std::unique_ptr<reactor::Listener>> listeners_;
+  std::vector<reactor::Listener*> tls_listeners_;
+  std::shared_ptr<const reactor::TlsContext> certificate_;  // loaded with the first +tls listener
   reactor::IntrusiveList<Client, ClientTag> clients_;
   std::unordered_map<std::string, std::uint32_t> per_address_;  // PeerAddress::limit_key()
   std::vector<Client*> throttled_;

@@ -83,6 +83,65 @@ PeerAddress PeerAddress::from_sockaddr(const sockaddr* sa) {
   return p;
 }
 
+PeerAddress PeerAddress::from_bytes(const std::uint8_t* bytes, std::size_t n, std::uint16_t port) {
+  PeerAddress p;
+  p.port_ = port;
+  if (n == 4 || (n == 16 && is_v4_mapped(bytes))) {
+    p.family_ = 4;
+    std::memcpy(p.bytes_.data(), bytes + (n == 16 ? 12 : 0), 4);
+  } else if (n == 16) {
+    p.family_ = 6;
+    std::memcpy(p.bytes_.data(), bytes, 16);
+  }
+  return p;
+}
+
+bool PeerAddress::in(const Cidr& net) const {
+  if (family_ != net.family) return false;
+  const std::size_t whole = net.prefix / 8;
+  if (std::memcmp(bytes_.data(), net.bytes.data(), whole) != 0) return false;
+  const unsigned rest = net.prefix % 8;
+  if (rest == 0) return true;
+  const auto mask = static_cast<std::uint8_t>(0xff << (8 - rest));
+  return (bytes_[whole] & mask) == (net.bytes[whole] & mask);
+}
+
+std::string Cidr::to_string() const {
+  char text[INET6_ADDRSTRLEN] = "";
+  inet_ntop(family == 4 ? AF_INET : AF_INET6, bytes.data(), text, sizeof text);
+  return fmt::format("{}/{}", text, prefix);
+}
+
+Cidr parse_cidr(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    throw std::invalid_argument(
+        fmt::format("'{}' is not an address range: {} (e.g. 10.0.0.0/8 or ::1/128)", text, why));
+  };
+  const auto slash = text.find('/');
+  const std::string address(text.substr(0, slash));
+  Cidr net;
+  if (inet_pton(AF_INET, address.c_str(), net.bytes.data()) == 1) {
+    net.family = 4;
+    net.prefix = 32;
+  } else if (inet_pton(AF_INET6, address.c_str(), net.bytes.data()) == 1) {
+    net.family = 6;
+    net.prefix = 128;
+  } else {
+    bad("not a numeric IPv4 or IPv6 address");
+  }
+  if (slash != std::string_view::npos) {
+    const std::string_view digits = text.substr(slash + 1);
+    unsigned prefix = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
+        prefix > net.prefix) {
+      bad(fmt::format("the prefix length must be 0-{}", net.prefix));
+    }
+    net.prefix = static_cast<std::uint8_t>(prefix);
+  }
+  return net;
+}
+
 std::string PeerAddress::to_string() const {
   if (family_ == 4) return fmt::format("{}:{}", host(), port_);
   if (family_ == 6) return fmt::format("[{}]:{}", host(), port_);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,6 +27,8 @@ class PeerAddress {
  public:
   PeerAddress() = default;
   static PeerAddress from_sockaddr(const sockaddr* sa);
+  // From network-order bytes: 4 for IPv4, 16 for IPv6 (IPv4-mapped is IPv4).
+  static PeerAddress from_bytes(const std::uint8_t* bytes, std::size_t n, std::uint16_t port);
 
   bool is_ipv6() const { return family_ == 6; }
   std::uint16_t port() const { return port_; }
@@ -36,10 +39,24 @@ class PeerAddress {
   // Short enough for std::string's small-buffer storage: never allocates.
   std::string limit_key() const;
 
+  // Whether this address is in `net` (IPv4 in IPv4 networks, IPv6 in IPv6 ones).
+  bool in(const struct Cidr& net) const;
+
  private:
   std::array<std::uint8_t, 16> bytes_{};
   std::uint16_t port_ = 0;
   std::uint8_t family_ = 0;  // 0 unknown, 4 or 6
 };
+
+// An address range: "127.0.0.0/8", "::1/128", or one address ("10.0.0.1").
+struct Cidr {
+  std::array<std::uint8_t, 16> bytes{};
+  std::uint8_t family = 4;  // 4 or 6
+  std::uint8_t prefix = 32;
+  std::string to_string() const;
+};
+
+// Parses a numeric CIDR. Throws std::invalid_argument naming the text and the problem.
+Cidr parse_cidr(std::string_view text);
 
 }  // namespace chatd::reactor

@@ -17,6 +17,12 @@ std::string_view to_string(CloseReason reason) {
       return "idle timeout";
     case CloseReason::kByServer:
       return "closed by server";
+    case CloseReason::kHandshakeFailed:
+      return "TLS handshake failed";
+    case CloseReason::kHandshakeTimeout:
+      return "TLS handshake timed out";
+    case CloseReason::kTlsError:
+      return "TLS error";
   }
   return "unknown";
 }

@@ -1,6 +1,7 @@
-// Connection: the read path (loop-wide buffer -> telnet filter -> framer ->
-// handler) and the write path (queue of shared messages -> one writev, then at
-// most one uv_write in flight for what the kernel did not take).
+// Connection: the read path (loop-wide buffer -> [TLS] -> telnet filter ->
+// framer -> handler) and the write path (queue of shared messages -> [TLS: one
+// record of up to 16 KiB at a time] -> one writev, then at most one uv_write in
+// flight for what the kernel did not take).
 #include "reactor/connection.h"
 
 #include <cassert>
@@ -13,6 +14,9 @@ namespace chatd::reactor {
 namespace {
 // One writev takes at most IOV_MAX (1024) buffers on Linux.
 constexpr std::size_t kMaxBufs = 1024;
+// A handshake step waiting for its turn keeps at most this much ciphertext: a
+// ClientHello fits in one record (16 KiB and its header); more is not a client.
+constexpr std::size_t kMaxHeldHandshakeBytes = TlsSession::kRecordBytes + 1024;
 
 std::size_t total_bytes(const uv_buf_t* bufs, std::size_t n) {
   std::size_t total = 0;
@@ -27,15 +31,15 @@ Connection::Connection(Loop& loop) : loop_(loop) {
 }
 
 void Connection::send(MessageRef m) {
-  if (state_ != State::kOpen || fin_sent_) return;
-  if (out_.empty()) behind_since_ms_ = loop_.now_ms();
+  if (state_ != State::kOpen || fin_sent_ || (tls_ && tls_->close_notify_sent())) return;
+  if (queued_bytes() == 0) behind_since_ms_ = loop_.now_ms();
   out_.push(std::move(m));
   check_output_limits();
   loop_.mark_dirty(*this);
 }
 
 std::uint64_t Connection::backlog_ms() const {
-  return out_.empty() ? 0 : loop_.now_ms() - behind_since_ms_;
+  return queued_bytes() == 0 ? 0 : loop_.now_ms() - behind_since_ms_;
 }
 
 // Checked as output is queued, as it leaves, and by the loop's sweep (a client
@@ -45,13 +49,14 @@ std::uint64_t Connection::backlog_ms() const {
 void Connection::check_output_limits() {
   const ConnectionLimits& limits = loop_.limits();
   const std::uint64_t now = loop_.now_ms();
-  if (limits.soft_output_limit == 0 || out_.bytes() <= limits.soft_output_limit) {
+  const std::size_t queued = queued_bytes();
+  if (limits.soft_output_limit == 0 || queued <= limits.soft_output_limit) {
     over_soft_limit_ = false;
   } else if (!over_soft_limit_) {
     over_soft_limit_ = true;
     over_soft_since_ms_ = now;
   }
-  if (out_.bytes() > limits.output_limit ||
+  if (queued > limits.output_limit ||
       (over_soft_limit_ && now - over_soft_since_ms_ >= limits.soft_output_ms)) {
     defer_close(CloseReason::kSlowConsumer);
   }
@@ -66,7 +71,7 @@ void Connection::notify_when_drained(std::size_t low_water) {
 // Run last in flush() and on_write(): the handler may send, close or resume
 // reading, so nothing of this connection is touched after it.
 void Connection::check_drained() {
-  if (!drain_notify_ || state_ != State::kOpen || draining_ || out_.bytes() > drain_low_water_) {
+  if (!drain_notify_ || state_ != State::kOpen || draining_ || queued_bytes() > drain_low_water_) {
     return;
   }
   drain_notify_ = false;
@@ -104,6 +109,12 @@ void Connection::close(CloseReason why) {
 
 void Connection::close_when_drained() {
   if (state_ != State::kOpen || draining_) return;
+  // Before its handshake a TLS client can be told nothing: no crypto is spent.
+  // Deferred like every close this makes, so callers may walk lists meanwhile.
+  if (in_handshake()) {
+    defer_close(CloseReason::kByServer);
+    return;
+  }
   draining_ = true;
   reading_paused_ = false;
   paused_tail_.reset();
@@ -112,8 +123,16 @@ void Connection::close_when_drained() {
   loop_.mark_dirty(*this);
 }
 
-// Called by flush() once a draining connection has written everything.
+// Called by flush() once a draining connection has written everything. A TLS
+// peer is sent close_notify first (without waiting for its own).
 void Connection::finish_drain() {
+  if (tls_ && !tls_->close_notify_sent() && !peer_eof_) {
+    tls_->send_close_notify();
+    if (!tls_->wire().empty()) {
+      loop_.mark_dirty(*this);
+      return;
+    }
+  }
   if (peer_eof_) {
     close(drain_reason_);
     return;
@@ -139,11 +158,15 @@ void Connection::on_shutdown(uv_shutdown_t* req, int status) {
 void Connection::on_peer_eof() {
   peer_eof_ = true;
   uv_read_stop(stream());
+  if (in_handshake()) {
+    close(CloseReason::kHandshakeFailed);
+    return;
+  }
   if (draining_) {
     if (fin_sent_) close(drain_reason_);
     return;
   }
-  if (out_.empty() && write_in_flight_ == 0) {
+  if (queued_bytes() == 0 && write_in_flight_ == 0) {
     close(CloseReason::kPeerClosed);
     return;
   }
@@ -152,7 +175,14 @@ void Connection::on_peer_eof() {
 }
 
 void Connection::try_write_now(const MessageRef& m) {
-  if (write_in_flight_ != 0 || out_.mid_message()) return;
+  if (write_in_flight_ != 0 || out_.mid_message() || in_handshake()) return;
+  if (tls_) {
+    if (!tls_->wire().empty() || !tls_->seal_now(m.view())) return;
+    uv_buf_t bufs[kMaxBufs];
+    const std::size_t n = tls_->wire().fill(bufs, kMaxBufs);
+    uv_try_write(stream(), bufs, static_cast<unsigned>(n));
+    return;
+  }
   uv_buf_t buf = uv_buf_init(const_cast<char*>(m.data()), m.size());
   uv_try_write(stream(), &buf, 1);
 }
@@ -184,10 +214,12 @@ void Connection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   auto* c = static_cast<Connection*>(s->data);
   if (nread > 0) {
     if (c->draining_) return;  // read only so that the close is clean
-    std::size_t n = static_cast<std::size_t>(nread);
-    if (c->telnet_on_) n = c->telnet_.filter(buf->base, n);
-    c->handle_bytes(buf->base, n);
-    c->input_done();
+    if (c->tls_) {
+      c->read_tls(buf->base, static_cast<std::size_t>(nread));
+    } else {
+      c->handle_plaintext(buf->base, static_cast<std::size_t>(nread));
+    }
+    if (c->state_ == State::kOpen) c->input_done();
   } else if (nread == UV_EOF) {
     c->on_peer_eof();
   } else if (nread == UV_ECONNRESET) {
@@ -195,6 +227,94 @@ void Connection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   } else if (nread < 0) {
     c->close(CloseReason::kReadError);
   }
+}
+
+void Connection::handle_plaintext(char* data, std::size_t n) {
+  if (state_ != State::kOpen || draining_) return;
+  if (telnet_on_) n = telnet_.filter(data, n);
+  if (reading_paused_) {
+    // Paused by an earlier record of this same read: kept, unframed, in order.
+    if (!paused_tail_) paused_tail_ = std::make_unique<std::string>();
+    paused_tail_->append(data, n);
+    return;
+  }
+  handle_bytes(data, n);
+}
+
+// Decrypts what was read. A handshake step over this turn's budget keeps the
+// bytes and stops reading until the loop gives it a turn (resume_handshake).
+void Connection::read_tls(const char* data, std::size_t n) {
+  if (!tls_->handshake_done() && !loop_.take_handshake_step()) {
+    if (tls_->held_bytes() + n > kMaxHeldHandshakeBytes) {
+      close(CloseReason::kHandshakeFailed);
+      return;
+    }
+    tls_->hold(data, n);
+    uv_read_stop(stream());
+    handshake_deferred_ = true;
+    loop_.defer_handshake(*this);
+    return;
+  }
+  const TlsSession::Step step = tls_->read(
+      data, n, loop_.tls_plain_buffer(),
+      [this] {
+        become_ready();
+        return state_ == State::kOpen;
+      },
+      [this](const char* plain, std::size_t k) {
+        handle_plaintext(const_cast<char*>(plain), k);
+        return state_ == State::kOpen;
+      });
+  if (state_ != State::kOpen) return;
+  // OpenSSL writes by itself too (handshake messages, alerts, KeyUpdate replies):
+  // that counts against the output limit like anything sent.
+  if (!tls_->wire().empty()) {
+    loop_.mark_dirty(*this);
+    check_output_limits();
+  }
+  switch (step) {
+    case TlsSession::Step::kFailed:
+      write_alert();
+      close(ready_ ? CloseReason::kTlsError : CloseReason::kHandshakeFailed);
+      break;
+    case TlsSession::Step::kPeerClosed:
+      if (!ready_) {
+        close(CloseReason::kHandshakeFailed);
+      } else {
+        on_peer_eof();
+      }
+      break;
+    case TlsSession::Step::kOk:
+    case TlsSession::Step::kStopped:
+      break;
+  }
+}
+
+// The alert OpenSSL queued says why (protocol version, bad record): one try,
+// so the peer's error names the cause rather than a bare EOF.
+void Connection::write_alert() {
+  if (write_in_flight_ != 0 || tls_->wire().empty()) return;
+  uv_buf_t bufs[kMaxBufs];
+  const std::size_t n = tls_->wire().fill(bufs, kMaxBufs);
+  uv_try_write(stream(), bufs, static_cast<unsigned>(n));
+}
+
+void Connection::resume_handshake() {
+  handshake_deferred_ = false;
+  const std::unique_ptr<std::string> held = tls_->take_held();
+  if (held) read_tls(held->data(), held->size());
+  if (state_ != State::kOpen || handshake_deferred_ || peer_eof_) return;
+  input_done();
+  if (state_ == State::kOpen && !reading_paused_ && !draining_) {
+    uv_read_start(stream(), on_alloc, on_read);
+  }
+}
+
+void Connection::become_ready() {
+  ready_ = true;
+  loop_.on_connection_ready(*this);
+  loop_.mark_dirty(*this);
+  if (handler_ != nullptr) handler_->on_ready(*this);
 }
 
 // Hands every complete line to the handler. Stops as soon as the connection no
@@ -232,25 +352,38 @@ void Connection::flush() {
     return;
   }
   if (state_ != State::kOpen || write_in_flight_ != 0) return;
+  OutputQueue& out = wire();
   uv_buf_t bufs[kMaxBufs];
-  while (!out_.empty()) {
-    const std::size_t n = out_.fill(bufs, kMaxBufs);
+  for (;;) {
+    if (out.empty() && !seal_output()) return;
+    if (out.empty()) break;
+    const std::size_t n = out.fill(bufs, kMaxBufs);
     const int r = uv_try_write(stream(), bufs, static_cast<unsigned>(n));
     if (r == UV_EAGAIN) break;
     if (r < 0) {
       close(CloseReason::kWriteError);
       return;
     }
-    out_.consume(static_cast<std::size_t>(r));
+    out.consume(static_cast<std::size_t>(r));
     if (static_cast<std::size_t>(r) < total_bytes(bufs, n)) break;
   }
-  if (!out_.empty()) {
+  if (!out.empty()) {
     write_remainder();
-  } else if (draining_) {
+  } else if (draining_ && out_.empty()) {
     finish_drain();
     return;
   }
   check_drained();
+}
+
+// TLS: encrypts the next record's worth of queued plaintext once the ciphertext
+// before it has reached the kernel, so ciphertext never piles up ahead of the
+// socket. False if the connection closed.
+bool Connection::seal_output() {
+  if (!tls_ || !ready_ || out_.empty()) return true;
+  if (tls_->seal(out_, loop_.tls_scratch_buffer())) return true;
+  close(CloseReason::kTlsError);
+  return false;
 }
 
 // The kernel is full: hand the rest to libuv, which writes it when the socket is
@@ -258,7 +391,7 @@ void Connection::flush() {
 // them alive until on_write consumes them.
 void Connection::write_remainder() {
   uv_buf_t bufs[kMaxBufs];
-  const std::size_t n = out_.fill(bufs, kMaxBufs);
+  const std::size_t n = wire().fill(bufs, kMaxBufs);
   write_req_ = new uv_write_t;
   write_req_->data = this;
   const int r = uv_write(write_req_, stream(), bufs, static_cast<unsigned>(n), on_write);
@@ -280,9 +413,9 @@ void Connection::on_write(uv_write_t* req, int status) {
     c->close(CloseReason::kWriteError);
     return;
   }
-  c->out_.consume(written);
+  c->wire().consume(written);
   c->check_output_limits();
-  if (!c->out_.empty() || c->draining_) c->loop_.mark_dirty(*c);
+  if (c->queued_bytes() != 0 || c->draining_) c->loop_.mark_dirty(*c);
   c->check_drained();
 }
 

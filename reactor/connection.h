@@ -1,6 +1,10 @@
 // Connection: one accepted TCP client. Owns its uv_tcp_t (embedded, so a
 // connection is one allocation), frames what it reads into lines for its
 // handler, and queues shared messages for the loop to flush before it sleeps.
+//
+// The transport is TCP, or TLS when its listener has a certificate: then a
+// TlsSession sits between the socket and the framer, and between the queue of
+// shared plaintext and the socket. Framing and queueing above it are the same.
 #pragma once
 
 #include <uv.h>
@@ -9,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "reactor/address.h"
 #include "reactor/close_reason.h"
@@ -17,6 +22,7 @@
 #include "reactor/message.h"
 #include "reactor/output_queue.h"
 #include "reactor/telnet_filter.h"
+#include "reactor/tls/tls_session.h"
 
 namespace chatd::reactor {
 
@@ -75,10 +81,20 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   // never pile up in the queue.
   void notify_when_drained(std::size_t low_water);
 
+  // TLS: whether the connection is encrypted, and OpenSSL's reason when the
+  // handshake or a record failed.
+  bool is_encrypted() const { return tls_ != nullptr; }
+  std::string_view transport_error() const {
+    return tls_ ? std::string_view(tls_->error()) : std::string_view();
+  }
+
   bool is_open() const { return state_ == State::kOpen; }
+  // The handler has had on_ready(): the protocol may speak.
+  bool is_ready() const { return ready_; }
   bool is_draining() const { return draining_; }
   bool is_reading_paused() const { return reading_paused_; }
-  std::size_t queued_bytes() const { return out_.bytes(); }
+  // Output not yet in the kernel: plaintext, and ciphertext on TLS.
+  std::size_t queued_bytes() const { return out_.bytes() + (tls_ ? tls_->wire().bytes() : 0); }
   // How long output has been waiting: since the queue was last empty.
   std::uint64_t backlog_ms() const;
 
@@ -97,6 +113,15 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   void on_peer_eof();
   void finish_drain();
   void handle_bytes(const char* data, std::size_t n);
+  void handle_plaintext(char* data, std::size_t n);
+  void read_tls(const char* data, std::size_t n);
+  void become_ready();
+  void resume_handshake();
+  void write_alert();
+  bool seal_output();
+  bool in_handshake() const { return tls_ && !ready_; }
+  // What goes to the socket: the plaintext queue on TCP, the ciphertext on TLS.
+  OutputQueue& wire() { return tls_ ? tls_->wire() : out_; }
   void flush();
   void write_remainder();
   void defer_close(CloseReason why);
@@ -117,6 +142,7 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   Loop& loop_;
   ConnectionHandler* handler_ = nullptr;
   OutputQueue out_;
+  std::unique_ptr<TlsSession> tls_;  // null on TCP
   LineFramer framer_;
   // Bytes read but not framed while reading is paused: rare (flood control), so
   // a pointer rather than a string in every connection.
@@ -138,6 +164,9 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   bool over_soft_limit_ = false;
   bool telnet_on_ = true;
   bool drain_notify_ = false;
+  bool ready_ = false;
+  bool handshake_deferred_ = false;  // waiting for the next turn's handshake budget
+  std::uint32_t deferred_slot_ = 0;  // where, in the loop's list of those waiting
   CloseReason drain_reason_ = CloseReason::kByServer;  // reported when a drain ends
   bool close_deferred_ = false;
   CloseReason deferred_reason_ = CloseReason::kByServer;

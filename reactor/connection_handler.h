@@ -12,6 +12,9 @@ class Connection;
 
 class ConnectionHandler {
  public:
+  // The connection carries the protocol now: at once on TCP, once the handshake
+  // is done on TLS. Nothing is read before; what is sent before waits.
+  virtual void on_ready(Connection&) {}
   // One complete line, without its LF (or CRLF). The view is valid only during
   // the call. The handler may send, pause reading, or close the connection.
   virtual void on_line(Connection& c, std::string_view line) = 0;

@@ -110,6 +110,15 @@ void Listener::accept_one() {
   if (uv_tcp_getpeername(&c->tcp_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
     c->peer_ = PeerAddress::from_sockaddr(reinterpret_cast<const sockaddr*>(&ss));
   }
+  if (tls_) {
+    try {
+      c->tls_ = std::make_unique<TlsSession>(*tls_);
+    } catch (const std::exception&) {
+      uv_close(c->handle(), [](uv_handle_t* h) { delete static_cast<Connection*>(h->data); });
+      handler_.on_accept_error(UV_ENOMEM);
+      return;
+    }
+  }
   loop_.on_connection_open(*c);
   handler_.on_accept(*c);
   if (!c->is_open() || c->is_draining()) return;
@@ -117,7 +126,8 @@ void Listener::accept_one() {
     c->close(CloseReason::kByServer);
     return;
   }
-  if (!c->is_reading_paused())
+  if (!c->tls_) c->become_ready();
+  if (c->is_open() && !c->is_draining() && !c->is_reading_paused())
     uv_read_start(c->stream(), Connection::on_alloc, Connection::on_read);
 }
 

@@ -2,9 +2,11 @@
 // that turns each accepted socket into a Connection and hands it to its owner.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "reactor/address.h"
+#include "reactor/tls/tls_context.h"
 #include "reactor/uv_handle.h"
 
 namespace chatd::reactor {
@@ -14,9 +16,10 @@ class Loop;
 
 class ListenerHandler {
  public:
-  // A new connection, already reading-ready. The handler either attaches a
-  // ConnectionHandler (set_handler) or refuses it (send + close_when_drained,
-  // or close). One left without either is closed.
+  // A new connection, before any byte is read (on TLS, before the handshake:
+  // admission costs no crypto). The handler either attaches a ConnectionHandler
+  // (set_handler), which hears on_ready() once the transport is up, or refuses
+  // it (send + close_when_drained, or close). One left without either is closed.
   virtual void on_accept(Connection& c) = 0;
   // accept() failed; the listener keeps listening. On fd exhaustion libuv
   // (1.44) does not get here: it closes its spare fd, accepts and closes every
@@ -39,6 +42,10 @@ class Listener {
   // The address actually bound, e.g. "127.0.0.1:40123" after asking for port 0.
   std::string local_address() const;
 
+  // Serves TLS with `context` from the next connection on (a reload swaps it;
+  // connections already open keep theirs). Null: plain TCP.
+  void set_tls(std::shared_ptr<const TlsContext> context) { tls_ = std::move(context); }
+
  private:
   static void on_connection(uv_stream_t* server, int status);
   void accept_one();
@@ -47,6 +54,7 @@ class Listener {
   Loop& loop_;
   ListenerHandler& handler_;
   UvHandle<uv_tcp_t> tcp_;
+  std::shared_ptr<const TlsContext> tls_;
 };
 
 // "EMFILE (too many open files)": for log lines about a libuv error code.

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "reactor/connection.h"
+#include "reactor/tls/tls_session.h"
 
 namespace chatd::reactor {
 namespace {
@@ -29,6 +30,7 @@ Loop::Loop() : read_buffer_(std::make_unique<char[]>(kReadBufferSize)) {
       sweep_timer_->get(), [](uv_timer_t* t) { static_cast<Loop*>(t->data)->sweep(); },
       kSweepIntervalMs, kSweepIntervalMs);
   uv_unref(sweep_timer_->handle());
+  handshake_idle_ = std::make_unique<UvHandle<uv_idle_t>>(&loop_, uv_idle_init, this);
 }
 
 Loop::~Loop() {
@@ -40,6 +42,7 @@ Loop::~Loop() {
   });
   prepare_.reset();
   sweep_timer_.reset();
+  handshake_idle_.reset();
   // Runs the pending close callbacks. A pass cut short by a stop() left over from
   // outside run() only clears libuv's stop flag, hence a second one.
   for (int pass = 0; pass < 2 && uv_loop_alive(&loop_); ++pass)
@@ -56,13 +59,73 @@ void Loop::stop() {
   uv_stop(&loop_);
 }
 
+// A TLS connection starts in handshaking_, its deadline in last_activity_ms_.
 void Loop::on_connection_open(Connection& c) {
+  if (c.tls_) {
+    c.last_activity_ms_ = now_ms() + limits_.handshake_timeout_ms;
+    handshaking_.push_back(c);
+    return;
+  }
   c.last_activity_ms_ = now_ms();
   active_.push_back(c);
 }
 
+void Loop::on_connection_ready(Connection& c) {
+  if (!c.tls_) return;
+  handshaking_.remove(c);
+  c.last_activity_ms_ = now_ms();
+  active_.push_back(c);
+}
+
+bool Loop::take_handshake_step() {
+  if (handshake_budget_ == 0) return false;
+  --handshake_budget_;
+  return true;
+}
+
+void Loop::defer_handshake(Connection& c) {
+  if (deferred_head_ == deferred_handshakes_.size()) {
+    uv_idle_start(handshake_idle_->get(),
+                  [](uv_idle_t* h) { static_cast<Loop*>(h->data)->run_deferred_handshakes(); });
+  }
+  c.deferred_slot_ = static_cast<std::uint32_t>(deferred_handshakes_.size());
+  deferred_handshakes_.push_back(&c);
+}
+
+// At the start of a turn, before new input: the oldest waiting handshakes
+// first, with a fresh budget. The idle handle keeps the loop from sleeping
+// while any wait.
+void Loop::run_deferred_handshakes() {
+  handshake_budget_ = limits_.handshakes_per_turn;
+  while (handshake_budget_ != 0 && deferred_head_ < deferred_handshakes_.size()) {
+    Connection* c = deferred_handshakes_[deferred_head_++];
+    if (c != nullptr) c->resume_handshake();
+  }
+  if (deferred_head_ == deferred_handshakes_.size()) {
+    deferred_handshakes_.clear();
+    deferred_head_ = 0;
+    uv_idle_stop(handshake_idle_->get());
+  }
+}
+
+char* Loop::tls_plain_buffer() {
+  if (!tls_plain_) tls_plain_ = std::make_unique<char[]>(TlsSession::kRecordBytes);
+  return tls_plain_.get();
+}
+
+char* Loop::tls_scratch_buffer() {
+  if (!tls_scratch_) tls_scratch_ = std::make_unique<char[]>(TlsSession::kRecordBytes);
+  return tls_scratch_.get();
+}
+
 void Loop::on_connection_closing(Connection& c) {
-  if (c.draining_) {
+  if (c.handshake_deferred_) {
+    deferred_handshakes_[c.deferred_slot_] = nullptr;
+    c.handshake_deferred_ = false;
+  }
+  if (c.in_handshake()) {
+    handshaking_.remove(c);
+  } else if (c.draining_) {
     draining_.remove(c);
     if (draining_.empty()) uv_unref(sweep_timer_->handle());
   } else {
@@ -73,7 +136,7 @@ void Loop::on_connection_closing(Connection& c) {
 
 void Loop::touch(Connection& c) {
   c.last_activity_ms_ = now_ms();
-  if (!c.draining_) active_.move_to_back(c);
+  if (!c.draining_ && !c.in_handshake()) active_.move_to_back(c);
 }
 
 // A draining connection does not read, so libuv does not count it as work: the
@@ -95,6 +158,9 @@ void Loop::mark_dirty(Connection& c) {
 // Closing or flushing can dirty further connections: they are appended and
 // handled before the loop sleeps.
 void Loop::before_sleep() {
+  if (deferred_head_ == deferred_handshakes_.size()) {
+    handshake_budget_ = limits_.handshakes_per_turn;
+  }
   for (Connection* c = dirty_.front(); c != nullptr;) {
     Connection* next = dirty_.next(*c);
     if (c->has_deferred_close()) c->run_deferred_close();
@@ -108,6 +174,10 @@ void Loop::before_sleep() {
 
 void Loop::sweep() {
   const std::uint64_t now = now_ms();
+  while (Connection* c = handshaking_.front()) {
+    if (c->last_activity_ms_ > now) break;
+    c->close(CloseReason::kHandshakeTimeout);
+  }
   while (Connection* c = draining_.front()) {
     if (c->last_activity_ms_ > now) break;
     c->close(c->drain_reason_);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "reactor/close_reason.h"
 #include "reactor/intrusive_list.h"
@@ -27,8 +28,13 @@ struct ConnectionLimits {
   // soft_output_ms before the client counts as a slow consumer. 0 = off.
   std::size_t soft_output_limit = 0;
   std::uint64_t soft_output_ms = 10000;
-  std::uint64_t idle_timeout_ms = 0;      // 0 = never
-  std::uint64_t drain_timeout_ms = 5000;  // longest wait for a graceful close
+  std::uint64_t idle_timeout_ms = 0;           // 0 = never
+  std::uint64_t drain_timeout_ms = 5000;       // longest wait for a graceful close
+  std::uint64_t handshake_timeout_ms = 10000;  // TLS: accept to finished handshake
+  // TLS handshake steps (a ClientHello costs a key exchange and a signature) run
+  // per loop turn at most; the rest wait a turn, so a storm of new clients cannot
+  // starve the ones already chatting.
+  std::size_t handshakes_per_turn = 32;
 };
 
 class Loop {
@@ -51,11 +57,14 @@ class Loop {
   void set_limits(const ConnectionLimits& limits) { limits_ = limits; }
 
   // Open connections, graceful closes in progress included.
-  std::size_t connection_count() const { return active_.size() + draining_.size(); }
+  std::size_t connection_count() const {
+    return active_.size() + draining_.size() + handshaking_.size();
+  }
 
   // Calls f(Connection&) once for every connection that is not closing; f may
   // close the connection it is given, or start its graceful close (the walk reads
-  // the successor first, and visits draining connections before active ones).
+  // the successor first, and visits handshaking and draining connections before
+  // active ones).
   template <class F>
   void for_each_connection(F&& f);
 
@@ -66,13 +75,21 @@ class Loop {
   friend class Listener;
 
   void on_connection_open(Connection& c);
+  void on_connection_ready(Connection& c);
   void on_connection_closing(Connection& c);
+  bool take_handshake_step();
+  void defer_handshake(Connection& c);
+  void run_deferred_handshakes();
   void touch(Connection& c);
   void start_draining(Connection& c);
   void mark_dirty(Connection& c);
   void before_sleep();
   void sweep();
   char* read_buffer() { return read_buffer_.get(); }
+  // TLS: where records are decrypted to, and where plaintext is gathered to be
+  // encrypted (two, as a handler reading one may make another connection seal).
+  char* tls_plain_buffer();
+  char* tls_scratch_buffer();
 
   uv_loop_t loop_;
   ConnectionLimits limits_;
@@ -81,6 +98,15 @@ class Loop {
   IntrusiveList<Connection, ActivityTag> active_;
   // Graceful closes in progress, earliest deadline first.
   IntrusiveList<Connection, ActivityTag> draining_;
+  // TLS connections in their handshake, earliest deadline first.
+  IntrusiveList<Connection, ActivityTag> handshaking_;
+  // Oldest first from deferred_head_; a connection that closes while waiting
+  // leaves a null in its slot (Connection::deferred_slot_), so closing is O(1).
+  std::vector<Connection*> deferred_handshakes_;
+  std::size_t deferred_head_ = 0;
+  std::size_t handshake_budget_ = 0;
+  std::unique_ptr<char[]> tls_plain_, tls_scratch_;
+  std::unique_ptr<UvHandle<uv_idle_t>> handshake_idle_;
   // Connections with output to flush or a deferred close, this iteration.
   IntrusiveList<Connection, DirtyTag> dirty_;
   std::unique_ptr<UvHandle<uv_prepare_t>> prepare_;
@@ -95,7 +121,7 @@ namespace chatd::reactor {
 
 template <class F>
 void Loop::for_each_connection(F&& f) {
-  for (auto* list : {&draining_, &active_}) {
+  for (auto* list : {&handshaking_, &draining_, &active_}) {
     for (Connection* c = list->front(); c != nullptr;) {
       Connection* next = list->next(*c);
       f(*c);

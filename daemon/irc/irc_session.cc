@@ -47,6 +47,11 @@ IrcSession::IrcSession(Server& server, reactor::Connection& connection, std::str
       User(Protocol::kIrc, {}, std::move(host), {}, Chat::wall_seconds()) {
   connection.set_telnet_filter(false);
   connection.set_max_line_bytes(kLineLimit);
+}
+
+// The registration timeout starts once the transport is up (TLS has its own
+// handshake deadline before it).
+void IrcSession::on_ready(reactor::Connection&) {
   irc().watch_registration(*this);
 }
 
@@ -131,7 +136,7 @@ void IrcSession::on_close(reactor::Connection& c, CloseReason why) {
     spdlog::debug("closed {} ({}): {}", std::string(target()), c.peer().to_string(),
                   reactor::to_string(why));
   }
-  forget();
+  forget(why);
   irc().unwatch(*this);
   leave_chat(reason, true, !server().shutting_down());
   delete this;

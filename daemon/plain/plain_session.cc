@@ -25,7 +25,11 @@ using reactor::format_line;
 
 PlainSession::PlainSession(Server& server, reactor::Connection& connection, std::string host)
     : Client(server, connection, FrontEnd::kPlain),
-      User(Protocol::kPlain, kPlainIdent, std::move(host), kPlainRealname, Chat::wall_seconds()) {
+      User(Protocol::kPlain, kPlainIdent, std::move(host), kPlainRealname, Chat::wall_seconds()) {}
+
+// A TLS client enters the chat only once its handshake is done, so a failed
+// handshake is never seen as a join and a quit.
+void PlainSession::on_ready(reactor::Connection&) {
   Chat& chat = this->chat();
   chat.enter(*this, chat.guest_nick());
   in_chat_ = true;
@@ -39,7 +43,7 @@ PlainSession::PlainSession(Server& server, reactor::Connection& connection, std:
     send(format_line(replies::kWelcomeNoRoom, nick()));
     report_join_failure(*this, r, default_room);
   }
-  if (!server.config().motd.empty()) send(format_line(replies::kMotd, server.config().motd));
+  if (!server().config().motd.empty()) send(format_line(replies::kMotd, server().config().motd));
 }
 
 Chat& PlainSession::chat() const {
@@ -116,7 +120,7 @@ void PlainSession::on_close(reactor::Connection& c, CloseReason why) {
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("closed {} ({}): {}", nick(), c.peer().to_string(), reactor::to_string(why));
   }
-  forget();
+  forget(why);
   leave_chat(reason, true, !server().shutting_down());
   delete this;
 }

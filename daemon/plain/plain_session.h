@@ -20,6 +20,7 @@ class PlainSession final : public Client, public User {
 
   void deliver(RenderCache& cache) override;
 
+  void on_ready(reactor::Connection& c) override;
   void on_line(reactor::Connection& c, std::string_view line) override;
   void on_line_too_long(reactor::Connection& c) override;
   void on_close(reactor::Connection& c, reactor::CloseReason why) override;

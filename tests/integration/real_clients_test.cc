@@ -3,15 +3,15 @@
 // ZNC bouncer that a client attaches to and re-attaches to. Each waits on what the client
 // writes to its log, with a deadline; each is skipped, saying so, only when the client is
 // not installed (scripts/setup.sh installs them all).
+#include "tests/support/real_clients.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <fstream>
-#include <regex>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "tests/support/free_port.h"
 #include "tests/support/irc_client.h"
@@ -23,45 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Polls `read()` every 100 ms until `pattern` matches somewhere in it, or the deadline.
-template <class Read>
-bool eventually_matches(Read read, const std::string& pattern, Deadline deadline) {
-  const std::regex re(pattern);
-  for (;;) {
-    if (std::regex_search(read(), re)) return true;
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(100ms);
-  }
-}
-
-#define REQUIRE_PROGRAM(name)                                                     \
-  do {                                                                            \
-    if (!have_program(name)) {                                                    \
-      GTEST_SKIP() << name << " is not installed (scripts/setup.sh installs it)"; \
-    }                                                                             \
-  } while (false)
-
-// A tmux server of our own (its own socket name), killed with everything in it at the end.
-class PrivateTmux {
- public:
-  explicit PrivateTmux(std::string command) : socket_("chatd-test-" + std::to_string(getpid())) {
-    const ToolResult r = run_tool(
-        {"tmux", "-L", socket_, "new-session", "-d", "-s", "t", "-x", "200", "-y", "50", command},
-        within(10s));
-    if (r.exit_code() != 0) throw std::runtime_error("tmux new-session failed: " + r.output);
-  }
-  ~PrivateTmux() { run_tool({"tmux", "-L", socket_, "kill-server"}, within(10s)); }
-  PrivateTmux(const PrivateTmux&) = delete;
-  PrivateTmux& operator=(const PrivateTmux&) = delete;
-  void type(const std::string& keys) {
-    run_tool({"tmux", "-L", socket_, "send-keys", "-t", "t", "-l", keys}, within(5s));
-    run_tool({"tmux", "-L", socket_, "send-keys", "-t", "t", "Enter"}, within(5s));
-  }
-
- private:
-  std::string socket_;
-};
-
 TEST(RealClients, IrssiJoinsSyncsAndTalksWithAPlainUser) {
   REQUIRE_PROGRAM("irssi");
   REQUIRE_PROGRAM("tmux");
@@ -69,23 +30,10 @@ TEST(RealClients, IrssiJoinsSyncsAndTalksWithAPlainUser) {
   LineClient carol = connect_as(chatd.plain_port(), "carol");
   TempDir home("irssi");
   const std::string log = "logs/chatd/#lobby.log";
-  home.write("config", R"(servers = (
-  { address = "127.0.0.1"; chatnet = "chatd"; port = ")" +
-                           std::to_string(chatd.irc_port()) +
-                           R"("; autoconnect = "yes"; }
-);
-chatnets = { chatd = { type = "IRC"; }; };
-channels = ( { name = "#lobby"; chatnet = "chatd"; autojoin = "yes"; } );
-settings = {
-  core = { real_name = "Alice Irssi"; user_name = "alice"; nick = "alice"; };
-  "fe-common/core" = {
-    autolog = "yes";
-    autolog_level = "all";
-    autolog_path = ")" + (home.path() / "logs/$tag/$0.log").string() +
-                           R"(";
-  };
-};
-)");
+  home.write("config",
+             irssi_config(home.path(), R"({ address = "127.0.0.1"; chatnet = "chatd"; port = ")" +
+                                           std::to_string(chatd.irc_port()) +
+                                           R"("; autoconnect = "yes"; })"));
   PrivateTmux tmux("irssi --home=" + home.path().string());
   ASSERT_TRUE(carol.expect_line(equals("*** alice joined #lobby"), within(20s)))
       << carol.diagnostics();

@@ -75,8 +75,8 @@ class TestServer final : public reactor::ListenerHandler {
 };
 
 // The handles on `loop`, by type name ("tcp", "timer", ...), after letting pending closes
-// finish. Once a test has closed everything, only {"prepare", "timer"} (the loop's own flush
-// hook and sweep timer) may be left.
+// finish. Once a test has closed everything, only {"idle", "prepare", "timer"} (the loop's
+// own handshake-turn hook, flush hook and sweep timer) may be left.
 std::vector<std::string> loop_handles(reactor::Loop& loop);
 
 class ReactorTest : public ::testing::Test {

@@ -20,7 +20,6 @@
 namespace chatd::test {
 namespace {
 
-constexpr std::size_t kRecentLines = 32;
 constexpr std::size_t kMaxClosingLines = 10000;
 constexpr std::size_t kReadChunk = 64 * 1024;
 
@@ -118,12 +117,10 @@ LineClient& LineClient::operator=(LineClient&& other) noexcept {
   if (this != &other) {
     close();
     fd_ = std::exchange(other.fd_, -1);
-    in_ = std::move(other.in_);
-    in_pos_ = std::exchange(other.in_pos_, 0);
+    in_ = std::exchange(other.in_, LineBuffer());
     closed_ = other.closed_;
     reset_ = other.reset_;
     skipped_ = std::move(other.skipped_);
-    recent_ = std::move(other.recent_);
     last_failure_ = std::move(other.last_failure_);
   }
   return *this;
@@ -164,11 +161,7 @@ bool LineClient::receive_available() {
   for (;;) {
     ssize_t n = recv(fd_, buf, sizeof buf, 0);
     if (n > 0) {
-      if (in_pos_ > 0 && in_pos_ >= in_.size() / 2) {
-        in_.erase(0, in_pos_);
-        in_pos_ = 0;
-      }
-      in_.append(buf, static_cast<std::size_t>(n));
+      in_.append(std::string_view(buf, static_cast<std::size_t>(n)));
       if (static_cast<std::size_t>(n) < sizeof buf) return true;
       continue;
     }
@@ -186,26 +179,7 @@ bool LineClient::receive_available() {
 }
 
 std::optional<std::string> LineClient::next_buffered_line(bool keep_line_ending) {
-  auto nl = in_.find('\n', in_pos_);
-  std::string line;
-  if (nl != std::string::npos) {
-    line = in_.substr(in_pos_, nl + 1 - in_pos_);
-    in_pos_ = nl + 1;
-  } else if (closed_ && in_pos_ < in_.size()) {
-    line = in_.substr(in_pos_);  // the peer closed after an unterminated last line
-    in_pos_ = in_.size();
-  } else {
-    return std::nullopt;
-  }
-  if (in_pos_ == in_.size()) {
-    in_.clear();
-    in_pos_ = 0;
-  }
-  std::string stripped = line;
-  if (!stripped.empty() && stripped.back() == '\n') stripped.pop_back();
-  if (!stripped.empty() && stripped.back() == '\r') stripped.pop_back();
-  remember(stripped);
-  return keep_line_ending ? line : stripped;
+  return in_.next(closed_, keep_line_ending);
 }
 
 std::optional<std::string> LineClient::read_line_impl(Deadline deadline, bool keep_line_ending) {
@@ -293,69 +267,14 @@ bool LineClient::set_no_delay(bool on) {
   return setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &v, sizeof v) == 0;
 }
 
-void LineClient::remember(const std::string& line) {
-  if (recent_.size() == kRecentLines) recent_.pop_front();
-  recent_.push_back(line);
-}
-
 std::string LineClient::diagnostics() const {
   std::string text = last_failure_.empty() ? "no failure recorded" : last_failure_;
-  if (!skipped_.empty()) {
-    text += "\n  skipped lines (" + std::to_string(skipped_.size()) + "):";
-    std::size_t from = skipped_.size() > kRecentLines ? skipped_.size() - kRecentLines : 0;
-    for (std::size_t i = from; i < skipped_.size(); ++i)
-      text += "\n    | " + skipped_[i];
-  }
-  text += "\n  last " + std::to_string(recent_.size()) + " lines received:";
-  for (const auto& line : recent_)
-    text += "\n    | " + line;
+  text += in_.describe(skipped_);
   if (closed_) text += reset_ ? "\n  (connection reset)" : "\n  (connection closed)";
   return text;
 }
 
 // ---- helpers ------------------------------------------------------------------------------
-
-std::vector<std::size_t> expect_line_on_all(std::vector<LineClient>& clients, const LineMatcher& m,
-                                            Deadline deadline, std::size_t max_skip) {
-  enum class State { kWaiting, kMatched, kFailed };
-  std::vector<State> state(clients.size(), State::kWaiting);
-  std::vector<std::size_t> skipped(clients.size(), 0);
-  std::vector<pollfd> fds;
-  std::vector<std::size_t> index;
-  for (;;) {
-    fds.clear();
-    index.clear();
-    for (std::size_t i = 0; i < clients.size(); ++i) {
-      while (state[i] == State::kWaiting) {
-        auto line = clients[i].next_buffered_line();
-        if (!line) break;
-        if (m.test(*line)) {
-          state[i] = State::kMatched;
-        } else if (++skipped[i] > max_skip) {
-          state[i] = State::kFailed;
-        }
-      }
-      if (state[i] != State::kWaiting) continue;
-      if (clients[i].closed()) {
-        state[i] = State::kFailed;
-        continue;
-      }
-      fds.push_back({clients[i].fd(), POLLIN, 0});
-      index.push_back(i);
-    }
-    if (fds.empty() || poll_timeout_ms(deadline) == 0) break;
-    int r = poll(fds.data(), fds.size(), poll_timeout_ms(deadline));
-    if (r < 0 && errno != EINTR) break;
-    for (std::size_t k = 0; r > 0 && k < fds.size(); ++k) {
-      if (fds[k].revents != 0) clients[index[k]].receive_available();
-    }
-  }
-  std::vector<std::size_t> missing;
-  for (std::size_t i = 0; i < clients.size(); ++i) {
-    if (state[i] != State::kMatched) missing.push_back(i);
-  }
-  return missing;
-}
 
 std::optional<std::string> greeting_nick(std::string_view greeting) {
   constexpr std::string_view kPrefix = "*** welcome to chatd, you are ";
@@ -369,19 +288,7 @@ std::optional<std::string> greeting_nick(std::string_view greeting) {
 LineClient connect_as(std::uint16_t port, std::string_view nick, Deadline deadline,
                       ClientOptions options) {
   LineClient client(port, std::move(options), deadline);
-  auto fail = [&](std::string_view step) {
-    throw std::runtime_error("connect_as(" + std::string(nick) + "): " + std::string(step) + ": " +
-                             client.diagnostics());
-  };
-  auto greeting = client.read_line(deadline);
-  if (!greeting) fail("no greeting");
-  auto guest = greeting_nick(*greeting);
-  if (!guest) fail("first line is not a greeting: " + *greeting);
-  if (!client.send_line("/nick " + std::string(nick), deadline)) fail("send /nick");
-  if (!client.expect_line(equals("*** " + *guest + " is now known as " + std::string(nick)),
-                          deadline)) {
-    fail("rename not confirmed");
-  }
+  take_nick(client, nick, deadline);
   return client;
 }
 

@@ -2,17 +2,21 @@
 // loopback, raw or line-wise sends, and line reads that all end at a deadline.
 #pragma once
 
+#include <poll.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "tests/support/chatd_process.h"
+#include "tests/support/line_buffer.h"
 
 namespace chatd::test {
 
@@ -103,31 +107,87 @@ class LineClient {
 
  private:
   std::optional<std::string> read_line_impl(Deadline deadline, bool keep_line_ending);
-  void remember(const std::string& line);
   void reset_state();
 
   int fd_ = -1;
-  std::string in_;  // received bytes; in_[in_pos_..] not yet returned as lines
-  std::size_t in_pos_ = 0;
+  LineBuffer in_;
   bool closed_ = false;
   bool reset_ = false;
   std::vector<std::string> skipped_;
-  std::deque<std::string> recent_;
   std::string last_failure_;
 };
 
 // Waits, with one poll() over all of them, until every client has received a line matching
 // `m` (skipping at most `max_skip` others each). Returns the indices of the clients that had
-// not by the deadline (empty = all did).
-std::vector<std::size_t> expect_line_on_all(std::vector<LineClient>& clients, const LineMatcher& m,
-                                            Deadline deadline, std::size_t max_skip = 100);
+// not by the deadline (empty = all did). `Client` is LineClient or anything with its fd(),
+// closed(), receive_available() and next_buffered_line() (TlsLineClient).
+template <class Client>
+std::vector<std::size_t> expect_line_on_all(std::vector<Client>& clients, const LineMatcher& m,
+                                            Deadline deadline, std::size_t max_skip = 100) {
+  enum class State { kWaiting, kMatched, kFailed };
+  std::vector<State> state(clients.size(), State::kWaiting);
+  std::vector<std::size_t> skipped(clients.size(), 0);
+  std::vector<pollfd> fds;
+  std::vector<std::size_t> index;
+  for (;;) {
+    fds.clear();
+    index.clear();
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+      while (state[i] == State::kWaiting) {
+        auto line = clients[i].next_buffered_line();
+        if (!line) break;
+        if (m.test(*line)) {
+          state[i] = State::kMatched;
+        } else if (++skipped[i] > max_skip) {
+          state[i] = State::kFailed;
+        }
+      }
+      if (state[i] != State::kWaiting) continue;
+      if (clients[i].closed()) {
+        state[i] = State::kFailed;
+        continue;
+      }
+      fds.push_back({clients[i].fd(), POLLIN, 0});
+      index.push_back(i);
+    }
+    if (fds.empty() || poll_timeout_ms(deadline) == 0) break;
+    int r = poll(fds.data(), fds.size(), poll_timeout_ms(deadline));
+    if (r < 0 && errno != EINTR) break;
+    for (std::size_t k = 0; r > 0 && k < fds.size(); ++k) {
+      if (fds[k].revents != 0) clients[index[k]].receive_available();
+    }
+  }
+  std::vector<std::size_t> missing;
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    if (state[i] != State::kMatched) missing.push_back(i);
+  }
+  return missing;
+}
 
 // The nick in a greeting line `*** welcome to chatd, you are NICK in #room (...)`.
 std::optional<std::string> greeting_nick(std::string_view greeting);
 
-// Connects, reads the greeting, renames to `nick` with /nick and waits until the server
-// confirms it with `*** guest-N is now known as NICK`. Throws std::runtime_error (with the
-// client's diagnostics) when any step fails. For tests whose subject is not the greeting.
+// Reads the greeting on a fresh connection, renames to `nick` with /nick and waits until the
+// server confirms it with `*** guest-N is now known as NICK`. Throws std::runtime_error (with
+// the client's diagnostics) when any step fails. `Client` is LineClient or TlsLineClient.
+template <class Client>
+void take_nick(Client& client, std::string_view nick, Deadline deadline) {
+  auto fail = [&](std::string_view step) {
+    throw std::runtime_error("connect_as(" + std::string(nick) + "): " + std::string(step) + ": " +
+                             client.diagnostics());
+  };
+  auto greeting = client.read_line(deadline);
+  if (!greeting) fail("no greeting");
+  auto guest = greeting_nick(*greeting);
+  if (!guest) fail("first line is not a greeting: " + *greeting);
+  if (!client.send_line("/nick " + std::string(nick), deadline)) fail("send /nick");
+  if (!client.expect_line(equals("*** " + *guest + " is now known as " + std::string(nick)),
+                          deadline)) {
+    fail("rename not confirmed");
+  }
+}
+
+// Connects and take_nick()s: for tests whose subject is not the greeting.
 LineClient connect_as(std::uint16_t port, std::string_view nick,
                       Deadline deadline = default_deadline(), ClientOptions options = {});
 

@@ -105,10 +105,18 @@ TEST(ListenSpec, RejectsMetricsAsNotSupportedByThisVersion) {
   EXPECT_TRUE(mentions(e, "metrics")) << e;
 }
 
-TEST(ListenSpec, RejectsTlsAsNotSupportedByThisVersion) {
-  const std::string e = error_of("irc+tls://[::]:6697");
+TEST(ListenSpec, TlsListenersParseForBothProtocols) {
+  const ListenSpec irc = parse_listen_spec("irc+tls://[::]:6697");
+  EXPECT_EQ(irc.scheme, (Scheme{FrontEnd::kIrc, true, false}));
+  EXPECT_EQ(irc.to_string(), "irc+tls://[::]:6697");
+  const ListenSpec plain = parse_listen_spec("plain+tls://127.0.0.1:2024");
+  EXPECT_EQ(plain.scheme, (Scheme{FrontEnd::kPlain, true, false}));
+}
+
+TEST(ListenSpec, RejectsTlsWithProxyAsNotSupportedByThisVersion) {
+  const std::string e = error_of("irc+tls+proxy://[::]:6697");
   EXPECT_TRUE(mentions(e, "not supported by this version")) << e;
-  EXPECT_TRUE(mentions(e, "TLS")) << e;
+  EXPECT_TRUE(mentions(e, "PROXY")) << e;
 }
 
 TEST(ListenSpec, RejectsProxyAsNotSupportedByThisVersion) {
@@ -147,7 +155,7 @@ TEST(ParseScheme, ReadsEachServedProtocol) {
 
 TEST(ParseScheme, ThrowsInvalidArgumentForWhatItCannotServe) {
   EXPECT_THROW(parse_scheme("web"), std::invalid_argument);
-  EXPECT_THROW(parse_scheme("irc+tls"), std::invalid_argument);
+  EXPECT_THROW(parse_scheme("irc+proxy"), std::invalid_argument);
   EXPECT_THROW(parse_scheme("IRC"), std::invalid_argument);
   EXPECT_THROW(parse_scheme(""), std::invalid_argument);
 }
