@@ -88,6 +88,7 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
 Server::~Server() {
   listeners_.clear();
   tls_listeners_.clear();
+  proxy_listeners_.clear();
   loop_.for_each_connection(
       [](reactor::Connection& c) { c.close(reactor::CloseReason::kByServer); });
 }
@@ -140,6 +141,10 @@ void Server::serve(const Scheme& scheme, std::unique_ptr<reactor::Listener> list
     }
     listener->set_tls(certificate_);
     tls_listeners_.push_back(listener.get());
+  }
+  if (scheme.proxy) {
+    listener->set_proxy(config_.proxy_from);
+    proxy_listeners_.push_back(listener.get());
   }
   listeners_.push_back(std::move(listener));
   spdlog::info("listening on {}{}", name, how);
@@ -194,6 +199,10 @@ void Server::on_accept_error(int uv_error) {
                 accept_errors_);
 }
 
+void Server::on_proxy_refused(const reactor::PeerAddress& from, std::string_view why) {
+  spdlog::info("refused {}: {}", from.to_string(), why);
+}
+
 void Server::on_client_open(Client& c) {
   clients_.push_back(c);
 }
@@ -235,7 +244,9 @@ void Server::shutdown() {
   spdlog::info("shutting down: {} clients to notify", clients_.size());
   listeners_.clear();
   tls_listeners_.clear();
+  proxy_listeners_.clear();
   throttle_timer_.stop();
+  loop_.close_handshaking();
   // One shared line per protocol; each connection closes once it has it.
   const reactor::MessageRef plain = reactor::format_line(replies::kShuttingDown);
   const reactor::MessageRef irc = reactor::make_line("ERROR :Closing link: server shutting down");
@@ -280,6 +291,8 @@ ServiceCounters Server::counters() const {
 
 void Server::apply(const Config& config) {
   config_ = config;
+  for (reactor::Listener* l : proxy_listeners_)
+    l->set_proxy(config_.proxy_from);
   chat_.set_settings(chat_settings(config_));
   irc_.configure(config_);
   connect_limiter_.set_rates(connect_rates(config_));

@@ -63,6 +63,9 @@ class Server final {
     Acceptor(Server& s, FrontEnd f) : server(s), front_end(f) {}
     void on_accept(reactor::Connection& c) override { server.accept(c, front_end); }
     void on_accept_error(int uv_error) override { server.on_accept_error(uv_error); }
+    void on_proxy_refused(const reactor::PeerAddress& from, std::string_view why) override {
+      server.on_proxy_refused(from, why);
+    }
     Server& server;
     FrontEnd front_end;
   };
@@ -74,6 +77,7 @@ class Server final {
   void reload_certificate();
   void accept(reactor::Connection& c, FrontEnd front_end);
   void on_accept_error(int uv_error);
+  void on_proxy_refused(const reactor::PeerAddress& from, std::string_view why);
   void refuse(reactor::Connection& c, FrontEnd front_end, const char* why, const char* log_reason);
   void resume_throttled();
   void apply(const Config& config);
@@ -90,6 +94,7 @@ class Server final {
   std::vector<std::unique_ptr<Acceptor>> acceptors_;
   std::vector<std::unique_ptr<reactor::Listener>> listeners_;
   std::vector<reactor::Listener*> tls_listeners_;
+  std::vector<reactor::Listener*> proxy_listeners_;
   std::shared_ptr<const reactor::TlsContext> certificate_;  // loaded with the first +tls listener
   reactor::IntrusiveList<Client, ClientTag> clients_;
   std::unordered_map<std::string, std::uint32_t> per_address_;  // PeerAddress::limit_key()

@@ -1,4 +1,5 @@
-// libFuzzer target: a client's bytes along the path Connection gives them (TelnetFilter
+// libFuzzer target: a client's bytes as a +proxy listener would see them first (a PROXY
+// header, proxy_checks.h), then along the path Connection gives them (TelnetFilter
 // in place, LineFramer in read-sized chunks, pauses included), then each line through
 // the daemon's text code (line_checks.h) and its IRC parsing (irc_checks.h). How to build and run:
 // fuzz/CMakeLists.txt.
@@ -12,6 +13,7 @@
 
 #include "fuzz/irc_checks.h"
 #include "fuzz/line_checks.h"
+#include "fuzz/proxy_checks.h"
 #include "fuzz/stream_models.h"
 #include "reactor/line_framer.h"
 #include "reactor/telnet_filter.h"
@@ -100,6 +102,7 @@ void run(std::string_view header, std::string_view sent) {
 
   // What the filter must keep of the whole stream, however it is split into reads,
   // and what the framer must make of that.
+  check_proxy_header(sent);
   const std::string filtered = model_telnet(sent);
   const FramerModel expected = model_framer(filtered, limit);
 

@@ -8,7 +8,9 @@
 #include <utility>
 
 #include "reactor/connection_handler.h"
+#include "reactor/listener.h"
 #include "reactor/loop.h"
+#include "reactor/proxy_header.h"
 
 namespace chatd::reactor {
 namespace {
@@ -97,6 +99,11 @@ void Connection::defer_close(CloseReason why) {
 void Connection::close(CloseReason why) {
   if (state_ != State::kOpen) return;
   state_ = State::kClosing;
+  if (const std::unique_ptr<ProxyWait> wait = std::move(proxy_wait_)) {
+    wait->owner->on_proxy_refused(peer_, why == CloseReason::kHandshakeTimeout
+                                             ? "no PROXY header in time"
+                                             : "closed before its PROXY header");
+  }
   loop_.on_connection_closing(*this);
   if (ConnectionHandler* h = handler_) {
     handler_ = nullptr;
@@ -111,7 +118,7 @@ void Connection::close_when_drained() {
   if (state_ != State::kOpen || draining_) return;
   // Before its handshake a TLS client can be told nothing: no crypto is spent.
   // Deferred like every close this makes, so callers may walk lists meanwhile.
-  if (in_handshake()) {
+  if (!can_speak()) {
     defer_close(CloseReason::kByServer);
     return;
   }
@@ -175,7 +182,7 @@ void Connection::on_peer_eof() {
 }
 
 void Connection::try_write_now(const MessageRef& m) {
-  if (write_in_flight_ != 0 || out_.mid_message() || in_handshake()) return;
+  if (write_in_flight_ != 0 || out_.mid_message() || !can_speak()) return;
   if (tls_) {
     if (!tls_->wire().empty() || !tls_->seal_now(m.view())) return;
     uv_buf_t bufs[kMaxBufs];
@@ -214,7 +221,9 @@ void Connection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   auto* c = static_cast<Connection*>(s->data);
   if (nread > 0) {
     if (c->draining_) return;  // read only so that the close is clean
-    if (c->tls_) {
+    if (c->proxy_wait_) {
+      c->read_proxy_header(buf->base, static_cast<std::size_t>(nread));
+    } else if (c->tls_) {
       c->read_tls(buf->base, static_cast<std::size_t>(nread));
     } else {
       c->handle_plaintext(buf->base, static_cast<std::size_t>(nread));
@@ -226,6 +235,63 @@ void Connection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
     c->close(CloseReason::kPeerClosed);
   } else if (nread < 0) {
     c->close(CloseReason::kReadError);
+  }
+}
+
+void Connection::start(ListenerHandler& owner, const std::shared_ptr<const TlsContext>& tls) {
+  if (tls) {
+    try {
+      tls_ = std::make_unique<TlsSession>(*tls);
+    } catch (const std::exception&) {
+      close(CloseReason::kByServer);
+      owner.on_accept_error(UV_ENOMEM);
+      return;
+    }
+  }
+  owner.on_accept(*this);
+  if (state_ != State::kOpen || draining_) return;
+  if (handler_ == nullptr) {
+    close(CloseReason::kByServer);
+    return;
+  }
+  if (!tls_) become_ready();
+  if (state_ == State::kOpen && !draining_ && !reading_paused_) {
+    uv_read_start(stream(), on_alloc, on_read);  // UV_EALREADY after a PROXY header
+  }
+}
+
+void Connection::await_proxy_header(ListenerHandler& owner, std::shared_ptr<const TlsContext> tls) {
+  proxy_wait_ = std::make_unique<ProxyWait>(ProxyWait{&owner, std::move(tls), {}});
+  uv_read_start(stream(), on_alloc, on_read);
+}
+
+// The header's source becomes the peer before the owner sees the connection;
+// what follows the header is the client's first bytes (plaintext or TLS).
+void Connection::read_proxy_header(const char* data, std::size_t n) {
+  ProxyWait& wait = *proxy_wait_;
+  const std::size_t take = std::min(n, kMaxProxyHeaderBytes - wait.bytes.size());
+  wait.bytes.append(data, take);
+  const ProxyParse p = parse_proxy_header(wait.bytes);
+  if (p.status == ProxyParse::Status::kNeedMore && wait.bytes.size() < kMaxProxyHeaderBytes) {
+    return;
+  }
+  const std::unique_ptr<ProxyWait> done = std::move(proxy_wait_);
+  if (p.status != ProxyParse::Status::kDone) {
+    done->owner->on_proxy_refused(
+        peer_, "bad PROXY header: " + (p.error.empty() ? "longer than allowed" : p.error));
+    close(CloseReason::kByServer);
+    return;
+  }
+  if (p.header.has_source) peer_ = p.header.source;
+  secured_by_proxy_ = p.header.client_tls;
+  std::string rest = done->bytes.substr(p.consumed);
+  rest.append(data + take, n - take);
+  start(*done->owner, done->tls);
+  if (state_ != State::kOpen || draining_ || rest.empty()) return;
+  if (tls_) {
+    read_tls(rest.data(), rest.size());
+  } else {
+    handle_plaintext(rest.data(), rest.size());
   }
 }
 

@@ -27,6 +27,7 @@
 namespace chatd::reactor {
 
 class ConnectionHandler;
+class ListenerHandler;
 class Loop;
 struct ActivityTag;
 struct DirtyTag;
@@ -84,6 +85,8 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   // TLS: whether the connection is encrypted, and OpenSSL's reason when the
   // handshake or a record failed.
   bool is_encrypted() const { return tls_ != nullptr; }
+  // A PROXY v2 header said the proxy took TLS from the client.
+  bool is_secured_by_proxy() const { return secured_by_proxy_; }
   std::string_view transport_error() const {
     return tls_ ? std::string_view(tls_->error()) : std::string_view();
   }
@@ -112,6 +115,11 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   static void on_shutdown(uv_shutdown_t* req, int status);
   void on_peer_eof();
   void finish_drain();
+  // From the listener: a TLS session if `tls`, the owner's on_accept, on_ready
+  // at once on TCP, and reading.
+  void start(ListenerHandler& owner, const std::shared_ptr<const TlsContext>& tls);
+  void await_proxy_header(ListenerHandler& owner, std::shared_ptr<const TlsContext> tls);
+  void read_proxy_header(const char* data, std::size_t n);
   void handle_bytes(const char* data, std::size_t n);
   void handle_plaintext(char* data, std::size_t n);
   void read_tls(const char* data, std::size_t n);
@@ -119,7 +127,10 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   void resume_handshake();
   void write_alert();
   bool seal_output();
-  bool in_handshake() const { return tls_ && !ready_; }
+  // Waiting for a PROXY header or a TLS handshake: in the loop's handshaking list.
+  bool in_handshake() const { return handshaking_; }
+  // Whether a line sent now can reach the peer: not before a TLS handshake.
+  bool can_speak() const { return !tls_ || ready_; }
   // What goes to the socket: the plaintext queue on TCP, the ciphertext on TLS.
   OutputQueue& wire() { return tls_ ? tls_->wire() : out_; }
   void flush();
@@ -143,6 +154,14 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   ConnectionHandler* handler_ = nullptr;
   OutputQueue out_;
   std::unique_ptr<TlsSession> tls_;  // null on TCP
+  // Until a +proxy connection's header is in: its listener's owner and TLS
+  // context, and the header's bytes so far.
+  struct ProxyWait {
+    ListenerHandler* owner;
+    std::shared_ptr<const TlsContext> tls;
+    std::string bytes;
+  };
+  std::unique_ptr<ProxyWait> proxy_wait_;
   LineFramer framer_;
   // Bytes read but not framed while reading is paused: rare (flood control), so
   // a pointer rather than a string in every connection.
@@ -165,6 +184,8 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   bool telnet_on_ = true;
   bool drain_notify_ = false;
   bool ready_ = false;
+  bool handshaking_ = false;  // in the loop's handshaking list
+  bool secured_by_proxy_ = false;
   bool handshake_deferred_ = false;  // waiting for the next turn's handshake budget
   std::uint32_t deferred_slot_ = 0;  // where, in the loop's list of those waiting
   CloseReason drain_reason_ = CloseReason::kByServer;  // reported when a drain ends

@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "reactor/connection.h"
@@ -110,25 +111,20 @@ void Listener::accept_one() {
   if (uv_tcp_getpeername(&c->tcp_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
     c->peer_ = PeerAddress::from_sockaddr(reinterpret_cast<const sockaddr*>(&ss));
   }
-  if (tls_) {
-    try {
-      c->tls_ = std::make_unique<TlsSession>(*tls_);
-    } catch (const std::exception&) {
-      uv_close(c->handle(), [](uv_handle_t* h) { delete static_cast<Connection*>(h->data); });
-      handler_.on_accept_error(UV_ENOMEM);
-      return;
-    }
+  loop_.on_connection_open(*c, tls_ != nullptr || proxy_);
+  if (!proxy_) {
+    c->start(handler_, tls_);
+    return;
   }
-  loop_.on_connection_open(*c);
-  handler_.on_accept(*c);
-  if (!c->is_open() || c->is_draining()) return;
-  if (c->handler_ == nullptr) {
+  // Trust comes from the socket: an untrusted source's bytes are never parsed.
+  const bool trusted =
+      std::any_of(trusted_.begin(), trusted_.end(), [&](const Cidr& n) { return c->peer_.in(n); });
+  if (!trusted) {
+    handler_.on_proxy_refused(c->peer_, "not a trusted PROXY source (--proxy-from)");
     c->close(CloseReason::kByServer);
     return;
   }
-  if (!c->tls_) c->become_ready();
-  if (c->is_open() && !c->is_draining() && !c->is_reading_paused())
-    uv_read_start(c->stream(), Connection::on_alloc, Connection::on_read);
+  c->await_proxy_header(handler_, tls_);
 }
 
 }  // namespace chatd::reactor

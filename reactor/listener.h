@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "reactor/address.h"
 #include "reactor/tls/tls_context.h"
@@ -21,6 +23,9 @@ class ListenerHandler {
   // (set_handler), which hears on_ready() once the transport is up, or refuses
   // it (send + close_when_drained, or close). One left without either is closed.
   virtual void on_accept(Connection& c) = 0;
+  // A +proxy listener closed a connection before on_accept: an untrusted
+  // source, a missing or malformed header, or none in time. For a log line.
+  virtual void on_proxy_refused(const PeerAddress&, std::string_view) {}
   // accept() failed; the listener keeps listening. On fd exhaustion libuv
   // (1.44) does not get here: it closes its spare fd, accepts and closes every
   // pending connection, and reopens the spare, so the loop cannot spin.
@@ -45,6 +50,13 @@ class Listener {
   // Serves TLS with `context` from the next connection on (a reload swaps it;
   // connections already open keep theirs). Null: plain TCP.
   void set_tls(std::shared_ptr<const TlsContext> context) { tls_ = std::move(context); }
+  // Requires a PROXY header (v1 or v2) before anything else, from connections
+  // out of `trusted` only: the header's source is then the connection's peer,
+  // and on_accept waits for it (so admission counts the real client).
+  void set_proxy(std::vector<Cidr> trusted) {
+    proxy_ = true;
+    trusted_ = std::move(trusted);
+  }
 
  private:
   static void on_connection(uv_stream_t* server, int status);
@@ -55,6 +67,8 @@ class Listener {
   ListenerHandler& handler_;
   UvHandle<uv_tcp_t> tcp_;
   std::shared_ptr<const TlsContext> tls_;
+  bool proxy_ = false;
+  std::vector<Cidr> trusted_;
 };
 
 // "EMFILE (too many open files)": for log lines about a libuv error code.

@@ -55,13 +55,20 @@ void Loop::run() {
   uv_run(&loop_, UV_RUN_DEFAULT);
 }
 
+void Loop::close_handshaking() {
+  while (Connection* c = handshaking_.front())
+    c->close(CloseReason::kByServer);
+}
+
 void Loop::stop() {
   uv_stop(&loop_);
 }
 
-// A TLS connection starts in handshaking_, its deadline in last_activity_ms_.
-void Loop::on_connection_open(Connection& c) {
-  if (c.tls_) {
+// A TLS or PROXY connection starts in handshaking_, its deadline in
+// last_activity_ms_.
+void Loop::on_connection_open(Connection& c, bool handshaking) {
+  if (handshaking) {
+    c.handshaking_ = true;
     c.last_activity_ms_ = now_ms() + limits_.handshake_timeout_ms;
     handshaking_.push_back(c);
     return;
@@ -71,7 +78,8 @@ void Loop::on_connection_open(Connection& c) {
 }
 
 void Loop::on_connection_ready(Connection& c) {
-  if (!c.tls_) return;
+  if (!c.handshaking_) return;
+  c.handshaking_ = false;
   handshaking_.remove(c);
   c.last_activity_ms_ = now_ms();
   active_.push_back(c);
@@ -123,7 +131,7 @@ void Loop::on_connection_closing(Connection& c) {
     deferred_handshakes_[c.deferred_slot_] = nullptr;
     c.handshake_deferred_ = false;
   }
-  if (c.in_handshake()) {
+  if (c.handshaking_) {
     handshaking_.remove(c);
   } else if (c.draining_) {
     draining_.remove(c);
@@ -136,7 +144,7 @@ void Loop::on_connection_closing(Connection& c) {
 
 void Loop::touch(Connection& c) {
   c.last_activity_ms_ = now_ms();
-  if (!c.draining_ && !c.in_handshake()) active_.move_to_back(c);
+  if (!c.draining_ && !c.handshaking_) active_.move_to_back(c);
 }
 
 // A draining connection does not read, so libuv does not count it as work: the
@@ -144,7 +152,12 @@ void Loop::touch(Connection& c) {
 // shutdown closed the listeners) before the last lines were flushed.
 void Loop::start_draining(Connection& c) {
   if (draining_.empty()) uv_ref(sweep_timer_->handle());
-  active_.remove(c);
+  if (c.handshaking_) {
+    c.handshaking_ = false;
+    handshaking_.remove(c);
+  } else {
+    active_.remove(c);
+  }
   c.last_activity_ms_ = now_ms() + limits_.drain_timeout_ms;
   draining_.push_back(c);
 }

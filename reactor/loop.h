@@ -48,6 +48,10 @@ class Loop {
   // that no handle was leaked (uv_loop_close() == 0).
   ~Loop();
 
+  // Closes (kByServer) every connection still waiting for its PROXY header or
+  // TLS handshake: at shutdown, they cannot be told anything.
+  void close_handshaking();
+
   // Runs until stop() or until nothing keeps the loop alive.
   void run();
   void stop();
@@ -74,7 +78,8 @@ class Loop {
   friend class Connection;
   friend class Listener;
 
-  void on_connection_open(Connection& c);
+  // `handshaking`: the connection waits for a PROXY header or a TLS handshake.
+  void on_connection_open(Connection& c, bool handshaking);
   void on_connection_ready(Connection& c);
   void on_connection_closing(Connection& c);
   bool take_handshake_step();

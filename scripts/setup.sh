@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages chatd needs to build, test and benchmark, and
-# the IRC clients the tests run against it (irssi, WeeChat, ZNC).
+# the peers the tests run against it (irssi, WeeChat, ZNC, HAProxy, stunnel, openssl).
 # Safe to run again: apt-get skips what is already installed.
 set -euo pipefail
 
@@ -9,7 +9,7 @@ packages=(
   libuv1-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libsystemd-dev libssl-dev
   googletest libgtest-dev libbenchmark-dev nlohmann-json3-dev
   netcat-openbsd redis-server gnuplot-nox jq
-  irssi tmux weechat-headless weechat-plugins znc
+  openssl irssi tmux weechat-headless weechat-plugins znc haproxy stunnel4
 )
 
 missing=()

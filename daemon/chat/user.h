@@ -57,6 +57,8 @@ class User {
   // Not listed to strangers (IRC user mode +i): mask WHOs and NAMES of rooms
   // the asker is not in skip the user.
   bool invisible() const { return invisible_; }
+  // Reached over TLS, chatd's own or a proxy's (PROXY v2's SSL TLV): WHOIS 671.
+  bool secure() const { return secure_; }
   // Wall-clock seconds when the user came in, and when it last said something
   // (WHOIS shows both).
   std::int64_t signon_time() const { return signon_time_; }
@@ -83,6 +85,7 @@ class User {
     realname_ = std::move(realname);
   }
   void set_invisible(bool on) { invisible_ = on; }
+  void set_secure(bool on) { secure_ = on; }
 
  private:
   friend class Chat;
@@ -103,6 +106,7 @@ class User {
   std::uint32_t handle_slot_ = 0;     // in Chat's user table
   Protocol protocol_;
   bool invisible_ = false;
+  bool secure_ = false;
 };
 
 }  // namespace chatd

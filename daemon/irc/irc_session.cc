@@ -51,7 +51,8 @@ IrcSession::IrcSession(Server& server, reactor::Connection& connection, std::str
 
 // The registration timeout starts once the transport is up (TLS has its own
 // handshake deadline before it).
-void IrcSession::on_ready(reactor::Connection&) {
+void IrcSession::on_ready(reactor::Connection& c) {
+  set_secure(c.is_encrypted() || c.is_secured_by_proxy());
   irc().watch_registration(*this);
 }
 

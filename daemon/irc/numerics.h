@@ -86,6 +86,7 @@ inline constexpr N kBadChanName = "479";
 inline constexpr N kChanOpPrivsNeeded = "482";
 inline constexpr N kUModeUnknownFlag = "501";
 inline constexpr N kUsersDontMatch = "502";
+inline constexpr N kWhoisSecure = "671";
 inline constexpr N kInvalidModeParam = "696";
 
 }  // namespace chatd::irc::num

@@ -29,7 +29,8 @@ PlainSession::PlainSession(Server& server, reactor::Connection& connection, std:
 
 // A TLS client enters the chat only once its handshake is done, so a failed
 // handshake is never seen as a join and a quit.
-void PlainSession::on_ready(reactor::Connection&) {
+void PlainSession::on_ready(reactor::Connection& c) {
+  set_secure(c.is_encrypted() || c.is_secured_by_proxy());
   Chat& chat = this->chat();
   chat.enter(*this, chat.guest_nick());
   in_chat_ = true;

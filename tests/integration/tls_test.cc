@@ -194,6 +194,32 @@ TEST(Tls, IrcOverTlsRegistersWithNickAndUserAndTalksToPlainUsers) {
   EXPECT_TRUE(carol.expect_line(equals("<alice> hi from irc over tls"))) << carol.diagnostics();
 }
 
+// WHOIS says who is on TLS (671), of IRC and plain users alike, and only of them.
+TEST(Tls, WhoisShowsWhoIsUsingASecureConnection) {
+  TlsChatd chatd(certs().server());
+  TlsLineClient tls_irc(chatd.irc_tls_port(), trusted());
+  ASSERT_TRUE(tls_irc.send_raw("NICK alice\r\nUSER alice 0 * :Alice\r\n"));
+  ASSERT_TRUE(tls_irc.expect_line(irc_command("001"))) << tls_irc.diagnostics();
+  TlsLineClient tls_plain(chatd.tls_port(), trusted());
+  ASSERT_TRUE(tls_plain.expect_line(starts_with(kGreeting))) << tls_plain.diagnostics();
+  ASSERT_TRUE(tls_plain.send_line("/nick bea"));
+  ASSERT_TRUE(tls_plain.expect_line(contains("is now known as bea"))) << tls_plain.diagnostics();
+  LineClient carol = connect_as(chatd.plain_port(), "carol");
+  for (const char* nick : {"alice", "bea", "carol"}) {
+    ASSERT_TRUE(tls_irc.send_raw("WHOIS "s + nick + "\r\n"));
+    auto secure = tls_irc.expect_line(satisfies(
+        [](std::string_view l) { return l.find(" 671 ") != l.npos || l.find(" 318 ") != l.npos; },
+        "671 or 318"));
+    ASSERT_TRUE(secure) << tls_irc.diagnostics();
+    const bool said_secure = secure->find(" 671 ") != std::string::npos;
+    EXPECT_EQ(said_secure, std::string(nick) != "carol") << nick << ": " << *secure;
+    if (said_secure) {
+      EXPECT_NE(secure->find(":is using a secure connection"), std::string::npos) << *secure;
+      ASSERT_TRUE(tls_irc.expect_line(irc_command("318"))) << tls_irc.diagnostics();
+    }
+  }
+}
+
 // ---- versions, verification, tickets --------------------------------------------------------
 
 TEST(TlsVersions, Tls11IsRefused) {

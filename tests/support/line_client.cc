@@ -79,6 +79,16 @@ LineClient::LineClient(std::uint16_t port, ClientOptions options, Deadline deadl
   if (options.recv_buffer > 0) set_recv_buffer(options.recv_buffer);
   if (options.no_delay) set_no_delay(true);
 
+  if (!options.source.empty()) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    if (inet_pton(AF_INET, options.source.c_str(), &from.sin_addr) != 1 ||
+        bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+      const int e = errno;
+      close();
+      throw std::runtime_error(errno_text("bind to " + options.source, e));
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);

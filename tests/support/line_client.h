@@ -38,8 +38,9 @@ LineMatcher satisfies(std::function<bool(std::string_view)> pred, std::string wh
 
 struct ClientOptions {
   std::string host = "127.0.0.1";
-  int recv_buffer = 0;    // SO_RCVBUF set before connect (so the window is small from the start)
-  bool no_delay = false;  // TCP_NODELAY: every send_raw leaves as its own segment
+  std::string source = {};  // IPv4 address to connect from (e.g. 127.0.0.2); empty: any
+  int recv_buffer = 0;      // SO_RCVBUF set before connect (so the window is small from the start)
+  bool no_delay = false;    // TCP_NODELAY: every send_raw leaves as its own segment
 };
 
 // One connection. The socket is non-blocking underneath; every call that waits polls it with

@@ -165,15 +165,26 @@ TlsOptions trusting(std::string ca_file) {
 
 // ---- TlsLineClient ------------------------------------------------------------------------
 
+namespace {
+ClientOptions tcp_options(const TlsOptions& options) {
+  ClientOptions tcp;
+  tcp.recv_buffer = options.recv_buffer;
+  return tcp;
+}
+}  // namespace
+
 TlsLineClient::TlsLineClient(std::uint16_t port, TlsOptions options, Deadline deadline)
     : TlsLineClient(port, options, deadline, nullptr) {}
 
 TlsLineClient::TlsLineClient(std::uint16_t port, const TlsOptions& options, Deadline deadline,
                              std::string* handshake_error)
-    : tcp_(port, ClientOptions{.recv_buffer = options.recv_buffer}, deadline) {
-  start_session(options);
+    : tcp_(port, tcp_options(options), deadline) {
   std::string error;
-  if (handshake(deadline, error)) return;
+  if (!options.before_handshake.empty() && !tcp_.send_raw(options.before_handshake, deadline)) {
+    error = "could not send the bytes before the handshake: " + tcp_.diagnostics();
+  }
+  start_session(options);
+  if (error.empty() && handshake(deadline, error)) return;
   last_failure_ = error;
   if (handshake_error == nullptr) {
     throw std::runtime_error("TLS handshake with 127.0.0.1:" + std::to_string(port) +

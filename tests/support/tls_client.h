@@ -42,6 +42,8 @@ struct TlsOptions {
   int security_level = -1;  // OpenSSL security level; -1 keeps the default (TLS 1.1 needs 0)
   TlsSession resume;        // offered for resumption when not empty
   int recv_buffer = 0;      // SO_RCVBUF set before connect, as in ClientOptions
+  // Plaintext sent on the fresh connection before the ClientHello (a PROXY header, say).
+  std::string before_handshake;
 };
 
 // Verification against `ca_file` for "localhost", with SNI "localhost": what a real client

@@ -113,17 +113,17 @@ TEST(ListenSpec, TlsListenersParseForBothProtocols) {
   EXPECT_EQ(plain.scheme, (Scheme{FrontEnd::kPlain, true, false}));
 }
 
-TEST(ListenSpec, RejectsTlsWithProxyAsNotSupportedByThisVersion) {
-  const std::string e = error_of("irc+tls+proxy://[::]:6697");
-  EXPECT_TRUE(mentions(e, "not supported by this version")) << e;
-  EXPECT_TRUE(mentions(e, "PROXY")) << e;
-}
-
-TEST(ListenSpec, RejectsProxyAsNotSupportedByThisVersion) {
-  const std::string e = error_of("plain+proxy://0.0.0.0:2023");
-  EXPECT_TRUE(mentions(e, "not supported by this version")) << e;
-  EXPECT_TRUE(mentions(e, "PROXY")) << e;
-  EXPECT_TRUE(mentions(error_of("irc+tls+proxy://0.0.0.0:1"), "not supported by this version"));
+TEST(ListenSpec, ProxyListenersParseForBothProtocolsWithAndWithoutTls) {
+  const ListenSpec plain = parse_listen_spec("plain+proxy://0.0.0.0:2023");
+  EXPECT_EQ(plain.scheme, (Scheme{FrontEnd::kPlain, false, true}));
+  EXPECT_EQ(plain.to_string(), "plain+proxy://0.0.0.0:2023");
+  const ListenSpec irc = parse_listen_spec("irc+proxy://127.0.0.1:6667");
+  EXPECT_EQ(irc.scheme, (Scheme{FrontEnd::kIrc, false, true}));
+  const ListenSpec irc_tls = parse_listen_spec("irc+tls+proxy://[::]:6697");
+  EXPECT_EQ(irc_tls.scheme, (Scheme{FrontEnd::kIrc, true, true}));
+  EXPECT_EQ(irc_tls.to_string(), "irc+tls+proxy://[::]:6697");
+  EXPECT_EQ(parse_listen_spec("plain+tls+proxy://127.0.0.1:1").scheme,
+            (Scheme{FrontEnd::kPlain, true, true}));
 }
 
 TEST(ListenSpec, RejectsGarbageAfterTheProtocol) {
@@ -151,11 +151,12 @@ TEST(ListenSpec, RejectsBadAddressAfterTheScheme) {
 TEST(ParseScheme, ReadsEachServedProtocol) {
   EXPECT_EQ(parse_scheme("plain"), Scheme{});
   EXPECT_EQ(parse_scheme("irc").front_end, FrontEnd::kIrc);
+  EXPECT_EQ(parse_scheme("irc+proxy"), (Scheme{FrontEnd::kIrc, false, true}));
 }
 
 TEST(ParseScheme, ThrowsInvalidArgumentForWhatItCannotServe) {
   EXPECT_THROW(parse_scheme("web"), std::invalid_argument);
-  EXPECT_THROW(parse_scheme("irc+proxy"), std::invalid_argument);
+  EXPECT_THROW(parse_scheme("web+proxy"), std::invalid_argument);
   EXPECT_THROW(parse_scheme("IRC"), std::invalid_argument);
   EXPECT_THROW(parse_scheme(""), std::invalid_argument);
 }
