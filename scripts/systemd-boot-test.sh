@@ -7,6 +7,8 @@ set -euo pipefail
 
 port=2023                  # what the shipped chatd.socket listens on
 irc_port=6667              # and chatd-irc.socket
+ircs_port=6697             # and chatd-ircs.socket (IRC over TLS, enabled by the test)
+tls_dir=/etc/chatd/tls     # the test's certificates, inside the container
 watchdog_sec=2             # a drop-in shortens the shipped WatchdogSec= for the test
 unit=chatd.service
 
@@ -90,6 +92,60 @@ check_socket_activation() {
         fail "chatd did not serve the inherited IPv6 socket"
 }
 
+# The config file chatd.service runs with (cmake --install puts it under the prefix).
+config_file() {
+    local exec
+    exec=$(ct systemctl show -p ExecStart --value "$unit")
+    grep -o -- '--config [^ ;]*' <<<"$exec" | head -1 | cut -d' ' -f2
+}
+# SHA-256 fingerprint of the certificate chatd serves on the TLS port now.
+served_fingerprint() {
+    openssl s_client -connect "127.0.0.1:$ircs_port" -servername localhost </dev/null 2>/dev/null |
+        openssl x509 -noout -fingerprint -sha256
+}
+file_fingerprint() { openssl x509 -noout -fingerprint -sha256 -in "$1"; }
+
+# IRC over TLS through chatd-ircs.socket, with a key readable by group ssl-cert only
+# (SupplementaryGroups=ssl-cert, as the README says); then a renewal is a reload.
+check_tls() {
+    local config tls before
+    config=$(config_file)
+    ct sh -c "printf 'tls_cert = \"%s\"\ntls_key = \"%s\"\n' $tls_dir/cert.pem $tls_dir/key.pem >>'$config'"
+    ct chgrp ssl-cert "$tls_dir/key.pem"
+    ct chmod 0640 "$tls_dir/key.pem"
+    # systemd starts no socket unit whose service is running: stop, enable, start.
+    ct systemctl stop "$unit" 2>/dev/null
+    ct systemctl enable --now --quiet chatd-ircs.socket
+    ct systemctl start "$unit"
+    wait_until 10 is_active || fail "chatd did not start again with chatd-ircs.socket"
+    join_as alice
+    alice=$client
+    join_as bob
+    bob=$client
+    journal_has "listening on irc+tls://0.0.0.0:$ircs_port (socket activation)" ||
+        fail "chatd did not serve the inherited TLS socket as irc+tls"
+    coproc TLS { openssl s_client -quiet -connect "127.0.0.1:$ircs_port" -servername localhost \
+        -CAfile "$root$tls_dir/ca.pem" -verify_return_error -verify_hostname localhost 2>/dev/null; }
+    tls=${TLS[1]}
+    printf 'NICK tlsuser\r\nUSER tlsuser 0 * :TLS User\r\n' >&"$tls"
+    expect_line "${TLS[0]}" " 001 tlsuser "
+    kill "$TLS_PID" 2>/dev/null || true
+    say "IRC over TLS through chatd-ircs.socket ok (key readable by group ssl-cert only)"
+
+    before=$(served_fingerprint)
+    [[ $before == "$(file_fingerprint "$root$tls_dir/cert.pem")" ]] ||
+        fail "chatd serves '$before', not the configured certificate"
+    ct cp "$tls_dir/renewed-cert.pem" "$tls_dir/cert.pem"
+    ct cp "$tls_dir/renewed-key.pem" "$tls_dir/key.pem"
+    ct chgrp ssl-cert "$tls_dir/key.pem"
+    ct chmod 0640 "$tls_dir/key.pem"
+    ct systemctl reload "$unit"
+    wait_until 5 journal_has "TLS certificate reloaded" || fail "reload did not reload the certificate"
+    [[ $(served_fingerprint) == "$(file_fingerprint "$root$tls_dir/renewed-cert.pem")" ]] ||
+        fail "after the reload chatd still serves $(served_fingerprint)"
+    say "certificate renewal by systemctl reload ok"
+}
+
 check_sandbox() {
     local pid status
     pid=$(main_pid)
@@ -128,8 +184,7 @@ check_reload() {
     pid=$(main_pid)
     ct systemctl reload "$unit"
     wait_until 5 journal_has "configuration reloaded" || fail "reload did not reload"
-    config=$(ct systemctl show -p ExecStart --value "$unit")
-    config=$(grep -o -- '--config [^ ;]*' <<<"$config" | head -1 | cut -d' ' -f2)
+    config=$(config_file)
     ct cp "$config" "$config.good"
     ct sh -c "echo 'max_clients = \"many\"' >>'$config'"
     ct systemctl reload "$unit"
@@ -163,12 +218,13 @@ check_watchdog() {
     wait_until 10 is_active || fail "$unit was not restarted after the watchdog kill"
     [[ $(main_pid) != "$pid" ]] || fail "the frozen chatd is still the main process"
     say "watchdog ok: frozen loop killed after WatchdogSec=${watchdog_sec}s, service restarted"
-    ct systemctl stop "$unit" chatd.socket chatd-irc.socket
+    ct systemctl stop "$unit" chatd.socket chatd-irc.socket chatd-ircs.socket
 }
 
 drive() {
     check_socket_activation
     check_irc
+    check_tls
     check_sandbox
     check_journal
     check_reload
@@ -178,6 +234,7 @@ drive() {
 
 if [[ ${1:-} == --drive ]]; then
     leader=$2
+    root=$3
     drive
     exit 0
 fi
@@ -218,7 +275,7 @@ cleanup() {
     local rc=$?
     if ((rc != 0)) && [[ -n $leader ]]; then
         echo "---- journal of $unit in the container ----" >&2
-        ct journalctl -u "$unit" -u chatd.socket -u chatd-irc.socket --no-pager \
+        ct journalctl -u "$unit" -u chatd.socket -u chatd-irc.socket -u chatd-ircs.socket --no-pager \
             -o short-monotonic >&2 || true
     fi
     if [[ -n $nspawn_pid ]] && kill -0 "$nspawn_pid" 2>/dev/null; then
@@ -253,6 +310,23 @@ root=$work/merged
 DESTDIR=$root cmake --install "$build" --component chatd >"$work/install.log"
 mkdir -p "$root/etc/systemd/system/$unit.d"
 printf '[Service]\nWatchdogSec=%ss\n' "$watchdog_sec" >"$root/etc/systemd/system/$unit.d/test.conf"
+# What an operator with a certificate does: a key for group ssl-cert, and the group for chatd.
+grep -q '^ssl-cert:' "$root/etc/group" || groupadd -R "$root" --system ssl-cert
+printf '[Service]\nSupplementaryGroups=ssl-cert\n' >"$root/etc/systemd/system/$unit.d/tls.conf"
+make_certificates() { # a test CA, a localhost certificate and its renewal, ECDSA P-256
+    local d=$root$tls_dir name
+    mkdir -p "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+        -subj /CN=chatd-boot-test-ca -keyout "$d/ca.key" -out "$d/ca.pem" 2>/dev/null
+    for name in cert renewed-cert; do
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+            -keyout "$d/${name%cert}key.pem" -out "$d/$name.csr" 2>/dev/null
+        openssl x509 -req -in "$d/$name.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+            -days 2 -out "$d/$name.pem" -extfile <(printf 'subjectAltName=DNS:localhost\n') 2>/dev/null
+    done
+    chmod 0644 "$d"/*.pem
+}
+make_certificates || fail "openssl could not make the test certificates"
 
 t0=$(date +%s%N)
 # --private-network: the container's own loopback, so port 2023 never clashes with
@@ -275,6 +349,6 @@ wait_until 60 booted || fail "the container's systemd did not finish booting"
 say "systemd booted in $(((($(date +%s%N) - t0) / 1000000))) ms"
 
 # Every wait inside is bounded; this bounds a systemctl call that would hang.
-timeout 120 nsenter -t "$leader" -n -- bash "$0" --drive "$leader" ||
+timeout 120 nsenter -t "$leader" -n -- bash "$0" --drive "$leader" "$root" ||
     fail "the checks failed or did not finish in 120 s"
 say "PASS in $(((($(date +%s%N) - t0) / 1000000))) ms"

@@ -75,6 +75,15 @@ TEST(SystemdUnits, ServiceAndSocketSayWhatTheIssueAsks) {
         "FileDescriptorName=irc", "Service=chatd.service"}) {
     EXPECT_TRUE(has_line(irc, line)) << "chatd-irc.socket lacks " << line;
   }
+  // Reaches the service through Service= alone, so it is off until an operator with a
+  // certificate enables it.
+  const std::string ircs = read_file(kUnits / "chatd-ircs.socket");
+  for (const char* line :
+       {"ListenStream=0.0.0.0:6697", "ListenStream=\\[::\\]:6697", "BindIPv6Only=ipv6-only",
+        "FileDescriptorName=irc\\+tls", "Service=chatd.service"}) {
+    EXPECT_TRUE(has_line(ircs, line)) << "chatd-ircs.socket lacks " << line;
+  }
+  EXPECT_FALSE(has_line(service, "Requires=.*chatd-ircs.socket.*"));
 }
 
 TEST(SystemdUnits, ExampleConfigLoadsWithFloodControlOn) {
@@ -93,6 +102,7 @@ TEST(SystemdUnits, InstallPutsBinaryUnitsAndConfigUnderThePrefix) {
   EXPECT_TRUE(fs::exists(prefix.path / "bin/chatd"));
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd.socket"));
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-irc.socket"));
+  EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-ircs.socket"));
   ASSERT_TRUE(fs::exists(config));
   EXPECT_TRUE(has_line(read_file(service), "ExecStart=" + (prefix.path / "bin/chatd").string() +
                                                " --config " + config.string()));
@@ -112,7 +122,8 @@ TEST(SystemdUnits, VerifyIsSilent) {
   const fs::path units = prefix.path / "lib/systemd/system";
   const ToolResult r =
       run_tool({"systemd-analyze", "verify", "--man=no", (units / "chatd.service").string(),
-                (units / "chatd.socket").string(), (units / "chatd-irc.socket").string()},
+                (units / "chatd.socket").string(), (units / "chatd-irc.socket").string(),
+                (units / "chatd-ircs.socket").string()},
                within(30s));
   EXPECT_EQ(r.exit_code(), 0) << r.output;
   EXPECT_EQ(r.output, "");
