@@ -13,8 +13,9 @@ namespace {
 constexpr std::size_t kMaxLine = 16 * 1024;
 }  // namespace
 
-Client::Client(WorkerLoop& loop, ClientHandler& handler, std::uint32_t index)
-    : loop_(loop), handler_(handler), index_(index) {
+Client::Client(WorkerLoop& loop, ClientHandler& handler, std::uint32_t index,
+               const ClientTlsContext* tls)
+    : loop_(loop), handler_(handler), tls_context_(tls), index_(index) {
   tcp_.data = this;
   connect_req_.data = this;
   write_req_.data = this;
@@ -28,6 +29,7 @@ int Client::connect(const sockaddr* to, const sockaddr* from) {
     return r;
   }
   state_ = State::kConnecting;
+  if (tls_context_ != nullptr) tls_ = std::make_unique<ClientTls>(*tls_context_);
   int r = uv_tcp_open(&tcp_, fd);
   if (r == 0) r = uv_tcp_connect(&connect_req_, &tcp_, to, on_connect);
   if (r != 0) {
@@ -51,15 +53,35 @@ void Client::on_connect(uv_connect_t* req, int status) {
         on_read_cb);
   }
   if (status != 0) c->close();
+  if (status == 0 && c->tls_) {
+    c->read_tls(nullptr, 0);  // the ClientHello; on_connected once the handshake is done
+    return;
+  }
   c->handler_.on_connected(*c, status);
 }
 
-void Client::on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
-  auto* c = static_cast<Client*>(s->data);
-  if (nread < 0) return c->fail(static_cast<int>(nread));
-  if (nread == 0) return;
-  const auto n = static_cast<std::size_t>(nread);
-  c->handler_.on_read(*c, n, now_ns());
+void Client::read_tls(const char* data, std::size_t n) {
+  const bool was_ready = tls_->ready();
+  plain_.clear();
+  const bool ok = tls_->feed(data, n, plain_);
+  tls_->take_output(cipher_);
+  write_out();
+  if (!ok) {
+    if (!was_ready) {
+      close();
+      handler_.on_connected(*this, UV_EPROTO);
+      return;
+    }
+    return fail(UV_EPROTO);
+  }
+  if (!was_ready && tls_->ready()) {
+    handler_.on_connected(*this, 0);
+    if (state_ != State::kOpen) return;
+  }
+  if (!plain_.empty()) frame(plain_.data(), plain_.size());
+}
+
+void Client::frame(const char* data, std::size_t n) {
   struct Sink {
     Client& c;
     bool on_line(std::string_view line) {
@@ -67,22 +89,46 @@ void Client::on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
       return c.state_ == State::kOpen;
     }
     bool on_overlong() { return c.state_ == State::kOpen; }
-  } sink{*c};
-  c->framer_.feed(buf->base, n, kMaxLine, sink);
+  } sink{*this};
+  framer_.feed(data, n, kMaxLine, sink);
+}
+
+void Client::on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+  auto* c = static_cast<Client*>(s->data);
+  if (nread < 0) return c->fail(static_cast<int>(nread));
+  if (nread == 0) return;
+  const auto n = static_cast<std::size_t>(nread);
+  if (c->tls_ && c->tls_->ready()) c->handler_.on_read(*c, n, now_ns());
+  if (c->tls_) return c->read_tls(buf->base, n);
+  c->handler_.on_read(*c, n, now_ns());
+  c->frame(buf->base, n);
 }
 
 void Client::flush() {
-  if (state_ != State::kOpen || !in_flight_.empty() || pending_.empty()) return;
-  uv_buf_t buf = uv_buf_init(pending_.data(), static_cast<unsigned>(pending_.size()));
+  if (state_ != State::kOpen || pending_.empty()) return;
+  if (tls_) {
+    if (!tls_->ready()) return;
+    if (!tls_->encrypt(pending_)) return fail(UV_EPROTO);
+    pending_.clear();
+    tls_->take_output(cipher_);
+  }
+  write_out();
+}
+
+// What goes to the socket: the queue itself on TCP, its ciphertext on TLS.
+void Client::write_out() {
+  std::string& out = tls_ ? cipher_ : pending_;
+  if (state_ != State::kOpen || !in_flight_.empty() || out.empty()) return;
+  uv_buf_t buf = uv_buf_init(out.data(), static_cast<unsigned>(out.size()));
   const int r = uv_try_write(stream(), &buf, 1);
   if (r < 0 && r != UV_EAGAIN) return fail(r);
   const std::size_t written = r > 0 ? static_cast<std::size_t>(r) : 0;
-  if (written == pending_.size()) {
-    pending_.clear();
+  if (written == out.size()) {
+    out.clear();
     return;
   }
-  in_flight_.assign(pending_, written);
-  pending_.clear();
+  in_flight_.assign(out, written);
+  out.clear();
   buf = uv_buf_init(in_flight_.data(), static_cast<unsigned>(in_flight_.size()));
   if (const int w = uv_write(&write_req_, stream(), &buf, 1, on_write); w != 0) fail(w);
 }
@@ -92,6 +138,7 @@ void Client::on_write(uv_write_t* req, int status) {
   c->in_flight_.clear();
   if (status == UV_ECANCELED || c->state_ != State::kOpen) return;
   if (status < 0) return c->fail(status);
+  c->write_out();
   c->flush();
 }
 

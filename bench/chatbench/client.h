@@ -1,15 +1,19 @@
 // Client: one chatbench TCP connection on a worker's loop. It connects (from a
 // chosen source address), frames what it reads into lines for its handler, and
-// writes what was queued with at most one uv_write in flight.
+// writes what was queued with at most one uv_write in flight. With TLS, it counts
+// as connected once its handshake is done, and what is queued is encrypted at
+// flush().
 #pragma once
 
 #include <uv.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "bench/chatbench/client_tls.h"
 #include "reactor/line_framer.h"
 
 namespace chatd::bench {
@@ -34,7 +38,9 @@ class ClientHandler {
 
 class Client {
  public:
-  Client(WorkerLoop& loop, ClientHandler& handler, std::uint32_t index);
+  // `tls`: speak TLS with this context (it must outlive the client); null: TCP.
+  Client(WorkerLoop& loop, ClientHandler& handler, std::uint32_t index,
+         const ClientTlsContext* tls = nullptr);
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
@@ -50,7 +56,7 @@ class Client {
 
   std::uint32_t index() const { return index_; }
   bool is_open() const { return state_ == State::kConnecting || state_ == State::kOpen; }
-  std::size_t unsent_bytes() const { return pending_.size() + in_flight_.size(); }
+  std::size_t unsent_bytes() const { return pending_.size() + cipher_.size() + in_flight_.size(); }
 
  private:
   enum class State : std::uint8_t { kIdle, kConnecting, kOpen, kClosing, kClosed };
@@ -59,6 +65,9 @@ class Client {
   static void on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
   static void on_write(uv_write_t* req, int status);
   void fail(int status);
+  void read_tls(const char* data, std::size_t n);
+  void frame(const char* data, std::size_t n);
+  void write_out();
   uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
 
   uv_tcp_t tcp_;
@@ -67,7 +76,11 @@ class Client {
   WorkerLoop& loop_;
   ClientHandler& handler_;
   reactor::LineFramer framer_;
-  std::string pending_;    // queued, not yet handed to the kernel or libuv
+  std::string pending_;  // queued, not yet handed to the kernel or libuv
+  const ClientTlsContext* tls_context_;
+  std::unique_ptr<ClientTls> tls_;
+  std::string cipher_;     // TLS: encrypted, not yet handed to the kernel or libuv
+  std::string plain_;      // TLS: decrypted from one read
   std::string in_flight_;  // owned by the uv_write in flight
   std::uint32_t index_;
   State state_ = State::kIdle;

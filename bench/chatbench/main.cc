@@ -41,6 +41,11 @@ void add_common_options(CLI::App& sub, CommonOptions& c, std::string& proto) {
   sub.add_flag("--json", c.json, "print the report as JSON instead of a table");
   sub.add_option("--json-out", c.json_out, "also write the JSON report to this file");
   sub.add_flag("!--no-progress", c.progress, "no live progress line on stderr");
+  sub.add_flag("--tls", c.tls, "speak TLS (chatd's plain+tls:// or irc+tls:// listeners)");
+  sub.add_option("--ca", c.ca_file, "with --tls: verify the server against this CA (PEM)");
+  sub.add_option("--tls-name", c.tls_name, "with --tls: the name the certificate must carry")
+      ->capture_default_str();
+  sub.add_flag("--insecure", c.insecure, "with --tls: do not verify the server's certificate");
 }
 
 void add_accept_options(CLI::App& sub, AcceptOptions& a, CommonOptions& c) {
@@ -158,6 +163,14 @@ int run(int argc, char** argv) {
   if (accept->parsed() && common.proto == Proto::kRelay) {
     std::fputs("chatbench: the relay sends no greeting, so accept cannot time one\n", stderr);
     return 2;
+  }
+  if (common.tls) {
+    if (common.proto == Proto::kRedis || common.proto == Proto::kRelay) {
+      std::fputs("chatbench: --tls is for chatd's own protocols (chatd, irc, mix)\n", stderr);
+      return 2;
+    }
+    common.tls_context =
+        std::make_shared<ClientTlsContext>(common.ca_file, common.tls_name, common.insecure);
   }
   if (common.threads == 0) common.threads = usable_cpus();
   common.fd_limit = raise_fd_limit();

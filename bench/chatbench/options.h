@@ -5,9 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "bench/chatbench/client_tls.h"
 #include "bench/chatbench/protocol.h"
 #include "bench/chatbench/source_pool.h"
 
@@ -28,6 +30,13 @@ struct CommonOptions {
   std::string json_out;      // also write the JSON here
   bool progress = true;      // on a terminal only
   std::size_t fd_limit = 0;  // RLIMIT_NOFILE as raised at startup
+  // --tls: every connection speaks TLS, verified against --ca for --tls-name, or
+  // not verified (--insecure). Made once in main, shared by every worker.
+  bool tls = false;
+  std::string ca_file;
+  std::string tls_name = "localhost";
+  bool insecure = false;
+  std::shared_ptr<const ClientTlsContext> tls_context;
 };
 
 struct AcceptOptions {

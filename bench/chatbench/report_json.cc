@@ -25,6 +25,7 @@ Json common_json(std::string_view mode, const CommonOptions& c) {
           {"common",
            {{"target", c.target},
             {"proto", to_string(c.proto)},
+            {"tls", c.tls},
             {"threads", u64{c.threads}},
             {"fd_limit", u64{c.fd_limit}},
             {"connect_window", u64{c.connect_window}},

@@ -124,9 +124,9 @@ std::string bytes_text(double bytes) {
 
 void print_accept_table(std::FILE* out, const CommonOptions& common, const AcceptOptions& opt,
                         const AcceptResult& r) {
-  fmt::print(out, "chatbench accept: {} at {}, {} connections (fd limit {}), window {}{}\n\n",
-             to_string(common.proto), common.target, grouped(double(r.attempted)), common.fd_limit,
-             common.connect_window,
+  fmt::print(out, "chatbench accept: {}{} at {}, {} connections (fd limit {}), window {}{}\n\n",
+             to_string(common.proto), common.tls ? " over TLS" : "", common.target,
+             grouped(double(r.attempted)), common.fd_limit, common.connect_window,
              opt.rate > 0 ? fmt::format(", {:g} connects/s", opt.rate) : std::string());
   row(out, "connections",
       fmt::format("{} greeted, {} connected, {} opened ({} asked)", grouped(double(r.greeted)),
@@ -157,8 +157,9 @@ void print_broadcast_table(std::FILE* out, const CommonOptions& common,
   const BroadcastOptions& o = runs.front().opt;
   const CpuUse& cpu = runs.front().result.cpu;
   fmt::print(out,
-             "chatbench broadcast: {} at {}, {}, {}-byte messages, {:g} s after {:g} s warm-up\n",
-             to_string(common.proto), common.target, run_mode(o), o.size, o.duration_s, o.warmup_s);
+             "chatbench broadcast: {}{} at {}, {}, {}-byte messages, {:g} s after {:g} s warm-up\n",
+             to_string(common.proto), common.tls ? " over TLS" : "", common.target, run_mode(o),
+             o.size, o.duration_s, o.warmup_s);
   fmt::print(out, "  {} thread{} on {} core{}, fd limit {}{}\n\n", cpu.threads,
              cpu.threads == 1 ? "" : "s", cpu.cores, cpu.cores == 1 ? "" : "s", common.fd_limit,
              o.open_loop()

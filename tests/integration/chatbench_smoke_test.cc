@@ -22,6 +22,8 @@
 #include "tests/support/chatd_process.h"
 #include "tests/support/irc_client.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_certs.h"
+#include "tests/support/tls_chatd.h"
 
 extern char** environ;
 
@@ -265,6 +267,44 @@ TEST_F(ChatbenchSmoke, IrcAndMixedRoomsDeliverEverythingInOrder) {
     EXPECT_TRUE(all_zero(run.out, "lost")) << proto << ": " << run.out;
     EXPECT_TRUE(all_zero(run.out, "reordered")) << proto << ": " << run.out;
     EXPECT_EQ(count_of(run.out, "\"drained\": true"), 1u) << proto << ": " << run.out;
+    EXPECT_GT(json_number(run.out, "delivered_measured").value_or(0), 0)
+        << proto << ": " << run.out;
+  }
+}
+
+// --tls: accept counts a connection greeted once its handshake and the greeting are done,
+// and a broadcast over plain+tls and irc+tls loses and reorders nothing.
+TEST_F(ChatbenchSmoke, OverTlsAcceptAndBroadcastDeliverEverything) {
+  TestCerts certs;
+  TlsChatd chatd(certs.server(), {"--announce-limit", "5"});
+  const ToolRun accept = run_chatbench(
+      {"accept", "--tls", "--ca", certs.ca_cert(), "--target",
+       "127.0.0.1:" + std::to_string(chatd.tls_port()), "--connections", "100", "--window", "32",
+       "--hold", "0.3", "--threads", "2", "--json", "--no-progress"},
+      within(std::chrono::seconds(30)));
+  ASSERT_TRUE(accept.status && WIFEXITED(*accept.status) && WEXITSTATUS(*accept.status) == 0)
+      << accept.describe();
+  EXPECT_EQ(json_number(accept.out, "greeted"), 100) << accept.out;
+  EXPECT_NE(accept.out.find("\"tls\": true"), std::string::npos) << accept.out;
+  for (const auto& [proto, port] :
+       {std::pair<std::string, std::uint16_t>{"chatd", chatd.tls_port()},
+        {"irc", chatd.irc_tls_port()}}) {
+    const ToolRun run = run_chatbench({"broadcast",   "--tls",
+                                       "--ca",        certs.ca_cert(),
+                                       "--proto",     proto,
+                                       "--target",    "127.0.0.1:" + std::to_string(port),
+                                       "--room",      proto == "irc" ? "irc" : "tls",
+                                       "--receivers", "30",
+                                       "--senders",   "3",
+                                       "--duration",  "0.7",
+                                       "--warmup",    "0.3",
+                                       "--threads",   "2",
+                                       "--json",      "--no-progress"},
+                                      within(std::chrono::seconds(30)));
+    ASSERT_TRUE(run.status && WIFEXITED(*run.status) && WEXITSTATUS(*run.status) == 0)
+        << proto << ": " << run.describe();
+    EXPECT_TRUE(all_zero(run.out, "lost")) << proto << ": " << run.out;
+    EXPECT_TRUE(all_zero(run.out, "reordered")) << proto << ": " << run.out;
     EXPECT_GT(json_number(run.out, "delivered_measured").value_or(0), 0)
         << proto << ": " << run.out;
   }
