@@ -96,6 +96,7 @@ void Loop::defer_handshake(Connection& c) {
     uv_idle_start(handshake_idle_->get(),
                   [](uv_idle_t* h) { static_cast<Loop*>(h->data)->run_deferred_handshakes(); });
   }
+  ++handshakes_deferred_;
   c.deferred_slot_ = static_cast<std::uint32_t>(deferred_handshakes_.size());
   deferred_handshakes_.push_back(&c);
 }

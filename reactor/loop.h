@@ -60,6 +60,9 @@ class Loop {
   const ConnectionLimits& limits() const { return limits_; }
   void set_limits(const ConnectionLimits& limits) { limits_ = limits; }
 
+  // TLS handshake steps put off to a later turn by handshakes_per_turn, so far.
+  std::uint64_t handshakes_deferred() const { return handshakes_deferred_; }
+
   // Open connections, graceful closes in progress included.
   std::size_t connection_count() const {
     return active_.size() + draining_.size() + handshaking_.size();
@@ -110,6 +113,7 @@ class Loop {
   std::vector<Connection*> deferred_handshakes_;
   std::size_t deferred_head_ = 0;
   std::size_t handshake_budget_ = 0;
+  std::uint64_t handshakes_deferred_ = 0;
   std::unique_ptr<char[]> tls_plain_, tls_scratch_;
   std::unique_ptr<UvHandle<uv_idle_t>> handshake_idle_;
   // Connections with output to flush or a deferred close, this iteration.

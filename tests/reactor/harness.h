@@ -60,6 +60,10 @@ class TestServer final : public reactor::ListenerHandler {
   void on_accept_error(int uv_error) override;
 
   std::string local_address() const { return listener_->local_address(); }
+  // Serves TLS with `context` from the next connection on.
+  void set_tls(std::shared_ptr<const reactor::TlsContext> context) {
+    listener_->set_tls(std::move(context));
+  }
   // Closes the listener; accepted connections stay as they are.
   void stop_listening() { listener_.reset(); }
   std::uint16_t port() const;
