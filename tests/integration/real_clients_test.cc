@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <set>
 #include <string>
 
@@ -59,36 +58,22 @@ TEST(RealClients, WeechatJoinsSeesTheRoomAndTalksWithAPlainUser) {
   REQUIRE_PROGRAM("weechat-headless");
   MixedChatd chatd;
   LineClient carol = connect_as(chatd.plain_port(), "carol");  // carol made #lobby: operator
-  TempDir dir("weechat");
-  const std::string setup =
-      "/set logger.file.flush_delay 0; /set fifo.file.enabled on; "
-      "/server add chatd 127.0.0.1/" +
-      std::to_string(chatd.irc_port()) +
-      "; /set irc.server.chatd.nicks bob; "
-      "/set irc.server.chatd.autojoin #lobby; /connect chatd";
-  Subprocess weechat({{"weechat-headless", "--dir", dir.path().string(), "-r", setup}, {}, false});
+  HeadlessWeechat weechat(weechat_lobby_commands("127.0.0.1/" + std::to_string(chatd.irc_port())));
   ASSERT_TRUE(carol.expect_line(equals("*** bob joined #lobby"), within(20s)))
       << carol.diagnostics();
-  const std::string log = "logs/irc.chatd.#lobby.weechatlog";
+  auto log = [&] { return weechat.log("irc.chatd.#lobby"); };
   // 329 answers the MODE WeeChat sends after NAMES: the room is fully known to it.
-  EXPECT_TRUE(eventually_matches([&] { return dir.read(log); }, "Channel created on", within(10s)))
-      << dir.read(log);
+  EXPECT_TRUE(eventually_matches(log, "Channel created on", within(10s))) << log();
   ASSERT_TRUE(carol.send_line("hello weechat"));
-  EXPECT_TRUE(
-      eventually_matches([&] { return dir.read(log); }, "\t@carol\thello weechat", within(10s)))
-      << dir.read(log);
-  const std::string fifo =
-      (dir.path() / ("weechat_fifo_" + std::to_string(weechat.pid()))).string();
-  ASSERT_TRUE(eventually_matches([&] { return std::filesystem::exists(fifo) ? "yes" : ""; }, "yes",
-                                 within(10s)))
-      << "no FIFO at " << fifo;
-  std::ofstream(fifo) << "irc.chatd.#lobby *hello from weechat\n";
+  EXPECT_TRUE(eventually_matches(log, "\t@carol\thello weechat", within(10s))) << log();
+  ASSERT_TRUE(weechat.type("irc.chatd.#lobby", "hello from weechat", within(10s)))
+      << "no FIFO in " << weechat.dir().path();
   EXPECT_TRUE(carol.expect_line(equals("<bob> hello from weechat"), within(10s)))
       << carol.diagnostics();
-  std::ofstream(fifo) << "irc.chatd.#lobby */quit leaving\n";
+  ASSERT_TRUE(weechat.type("irc.chatd.#lobby", "/quit leaving", within(10s)));
   EXPECT_TRUE(carol.expect_line(equals("*** bob quit (leaving)"), within(10s)))
       << carol.diagnostics();
-  EXPECT_TRUE(weechat.wait_exit(within(10s))) << weechat.output();
+  EXPECT_TRUE(weechat.process().wait_exit(within(10s))) << weechat.process().output();
 }
 
 // ZNC as root waits 30 s before it starts; as nobody it starts at once.

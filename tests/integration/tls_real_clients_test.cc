@@ -1,7 +1,8 @@
 // Real TLS clients from Debian against the real chatd: `openssl s_client` registering over
-// irc+tls and verifying the chain and the name localhost, and irssi with -tls -tls_cafile in
-// a room with a plain (nc-like) user. Each is skipped, saying so, only when the client is not
-// installed (scripts/setup.sh installs them all).
+// irc+tls and verifying the chain and the name localhost, and irssi (-tls -tls_cafile) and
+// weechat-headless (the test CA in gnutls_ca_user) in a room with a plain (nc-like) user. Each
+// is skipped, saying so, only when the client is not installed (scripts/setup.sh installs them
+// all).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -84,6 +85,38 @@ TEST(TlsRealClients, IrssiOverTlsJoinsAndTalksWithAPlainUser) {
   tmux.type("hi from irssi over tls");
   EXPECT_TRUE(carol.expect_line(equals("<alice> hi from irssi over tls"), within(10s)))
       << carol.diagnostics();
+}
+
+TEST(TlsRealClients, WeechatOverTlsJoinsAndTalksWithAPlainUser) {
+  REQUIRE_PROGRAM("weechat-headless");
+  TestCerts certs;
+  TlsChatd chatd(certs.server());
+  LineClient carol = connect_as(chatd.plain_port(), "carol");
+  // gnutls_ca_user adds the test CA to what WeeChat trusts; ssl_verify (WeeChat 3.8's name;
+  // 4.0 renamed the server options tls*) makes a chain it does not trust, or a certificate
+  // for another name than the address, fatal. localhost, so that the name is the certificate's.
+  HeadlessWeechat weechat(
+      "/set weechat.network.gnutls_ca_user " + certs.ca_cert() + "; " +
+      weechat_lobby_commands("localhost/" + std::to_string(chatd.irc_tls_port()) + " -ssl",
+                             "/set irc.server.chatd.ssl_verify on"));
+  auto server_log = [&] { return weechat.log("irc.server.chatd"); };
+  auto log = [&] { return weechat.log("irc.chatd.#lobby"); };
+  ASSERT_TRUE(carol.expect_line(equals("*** bob joined #lobby"), within(20s)))
+      << carol.diagnostics() << "\nWeeChat's server log:\n"
+      << server_log();
+  // Written before the connection counts as up: the chain was verified, not just accepted.
+  EXPECT_TRUE(eventually_matches(server_log, "gnutls: peer's certificate is trusted", within(5s)))
+      << server_log();
+  ASSERT_TRUE(carol.send_line("hello weechat over tls"));
+  EXPECT_TRUE(eventually_matches(log, "\t@?carol\thello weechat over tls", within(10s))) << log();
+  ASSERT_TRUE(weechat.type("irc.chatd.#lobby", "hi from weechat over tls", within(10s)))
+      << "no FIFO in " << weechat.dir().path();
+  EXPECT_TRUE(carol.expect_line(equals("<bob> hi from weechat over tls"), within(10s)))
+      << carol.diagnostics();
+  ASSERT_TRUE(weechat.type("irc.chatd.#lobby", "/quit leaving", within(10s)));
+  EXPECT_TRUE(carol.expect_line(equals("*** bob quit (leaving)"), within(10s)))
+      << carol.diagnostics();
+  EXPECT_TRUE(weechat.process().wait_exit(within(10s))) << weechat.process().output();
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // What tests of real clients from Debian (irssi, weechat, ZNC, openssl s_client) share: a
 // skip when the program is missing, a private tmux server to run a terminal client in, a
-// bounded wait on what a client writes to its log, and an irssi home.
+// bounded wait on what a client writes to its log, an irssi home, and weechat-headless
+// driven through its FIFO.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 
 #include "tests/support/chatd_process.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
 
 namespace chatd::test {
 
@@ -54,5 +56,34 @@ class PrivateTmux {
 // `server` is one entry of its `servers` list, e.g. `{ address = "127.0.0.1"; chatnet =
 // "chatd"; port = "6667"; autoconnect = "yes"; }`, or empty for none (connect with /connect).
 std::string irssi_config(const std::filesystem::path& home, const std::string& server);
+
+// weechat-headless with a config dir of its own (a TempDir), its FIFO on and its logs flushed
+// at once, that runs `commands` (WeeChat commands separated by ";", as for -r) once started.
+// The log of buffer B is dir()/logs/B.weechatlog: "irc.server.chatd" for server chatd,
+// "irc.chatd.#lobby" for its #lobby. The destructor SIGKILLs the process by its PID (unless it
+// has been reaped) and reaps it, with a deadline.
+class HeadlessWeechat {
+ public:
+  explicit HeadlessWeechat(const std::string& commands);
+  ~HeadlessWeechat();
+  HeadlessWeechat(const HeadlessWeechat&) = delete;
+  HeadlessWeechat& operator=(const HeadlessWeechat&) = delete;
+
+  Subprocess& process() { return process_; }
+  const TempDir& dir() const { return dir_; }
+  std::string log(const std::string& buffer) const;  // "" until it is written
+  // Writes `BUFFER *TEXT` to the FIFO: TEXT typed in BUFFER ("irc.chatd.#lobby"), a command
+  // if it starts with "/". Retries until WeeChat has the FIFO open; false at the deadline.
+  bool type(const std::string& buffer, const std::string& text, Deadline deadline);
+
+ private:
+  TempDir dir_{"weechat"};
+  Subprocess process_;
+};
+
+// The commands that make WeeChat connect to a server "chatd" at `address` ("HOST/PORT", then
+// any /server add options) as nick bob and auto-join #lobby; `settings` (commands separated
+// by ";", e.g. server options) run after /server add and before /connect.
+std::string weechat_lobby_commands(const std::string& address, const std::string& settings = "");
 
 }  // namespace chatd::test
