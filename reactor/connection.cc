@@ -327,8 +327,8 @@ void Connection::read_tls(const char* data, std::size_t n) {
         become_ready();
         return state_ == State::kOpen;
       },
-      [this](const char* plain, std::size_t k) {
-        handle_plaintext(const_cast<char*>(plain), k);
+      [this](char* plain, std::size_t k) {
+        handle_plaintext(plain, k);
         return state_ == State::kOpen;
       });
   if (state_ != State::kOpen) return;

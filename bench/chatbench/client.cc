@@ -98,8 +98,11 @@ void Client::on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   if (nread < 0) return c->fail(static_cast<int>(nread));
   if (nread == 0) return;
   const auto n = static_cast<std::size_t>(nread);
-  if (c->tls_ && c->tls_->ready()) c->handler_.on_read(*c, n, now_ns());
-  if (c->tls_) return c->read_tls(buf->base, n);
+  // A TLS read counts once the handshake is done: before, it carries no chat.
+  if (c->tls_) {
+    if (c->tls_->ready()) c->handler_.on_read(*c, n, now_ns());
+    return c->read_tls(buf->base, n);
+  }
   c->handler_.on_read(*c, n, now_ns());
   c->frame(buf->base, n);
 }

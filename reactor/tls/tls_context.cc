@@ -77,7 +77,7 @@ std::string take_tls_error() {
 
 std::shared_ptr<TlsContext> TlsContext::load(const TlsSettings& s) {
   if (s.min_version != 12 && s.min_version != 13) {
-    throw std::runtime_error(fmt::format("TLS minimum version must be 1.2 or 1.3"));
+    throw std::runtime_error("TLS minimum version must be 1.2 or 1.3");
   }
   require_readable(s.cert_file, "certificate");
   require_readable(s.key_file, "key");

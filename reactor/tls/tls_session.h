@@ -41,8 +41,9 @@ class TlsSession {
   };
 
   // Takes `n` bytes of ciphertext. When they complete the handshake, calls
-  // `on_ready()` first; then hands each run of plaintext to `sink(const char*,
-  // size_t)`. Either returns false to stop. `plain` holds kRecordBytes.
+  // `on_ready()` first; then hands each run of plaintext, in `plain`, to
+  // `sink(char*, size_t)`, which may change it in place. Either returns false to
+  // stop. `plain` holds kRecordBytes.
   template <class OnReady, class Sink>
   Step read(const char* data, std::size_t n, char* plain, OnReady&& on_ready, Sink&& sink);
 
@@ -102,7 +103,7 @@ TlsSession::Step TlsSession::read(const char* data, std::size_t n, char* plain, 
         if (!on_ready()) result = Step::kStopped;
         break;
       case Progress::kPlaintext:
-        if (!sink(static_cast<const char*>(plain), got)) result = Step::kStopped;
+        if (!sink(plain, got)) result = Step::kStopped;
         break;
       case Progress::kPeerClosed:
         result = Step::kPeerClosed;

@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <regex>
 #include <string>
@@ -16,6 +15,7 @@
 #include "tests/support/fd_budget.h"
 #include "tests/support/irc_client.h"
 #include "tests/support/line_client.h"
+#include "tests/support/slow_consumer.h"
 #include "tests/support/test_certs.h"
 #include "tests/support/tls_chatd.h"
 #include "tests/support/tls_client.h"
@@ -485,12 +485,6 @@ TEST(TlsLoad, ThreeHundredTlsClientsInOneRoomAllReceiveOneBroadcast) {
                                << missing.front() << ": " << clients[missing.front()].diagnostics();
 }
 
-std::string numbered(int i) {
-  char head[32];
-  std::snprintf(head, sizeof head, "msg %06d ", i);
-  return head + std::string(380, 'p');
-}
-
 TEST(TlsLoad, ANonReadingTlsClientIsCutWhileAReadingOneGetsEveryLineInOrder) {
   TlsChatd chatd(certs().server(), {"--output-limit", "65536"});
   TlsOptions tiny;
@@ -498,37 +492,7 @@ TEST(TlsLoad, ANonReadingTlsClientIsCutWhileAReadingOneGetsEveryLineInOrder) {
   TlsLineClient slow = tls_connect_as(chatd.tls_port(), "slow", tiny);
   TlsLineClient fast = tls_connect_as(chatd.tls_port(), "fast");
   LineClient sender = connect_as(chatd.plain_port(), "sender");
-  // Settle `fast`: its /who reply comes after every join and rename queued before it.
-  ASSERT_TRUE(fast.send_line("/who"));
-  ASSERT_TRUE(fast.expect_line(starts_with("*** 3 users in #lobby"))) << fast.diagnostics();
-  // From here on `slow` never reads. ~8 MB for it overflows any kernel buffering plus 64 KiB.
-  constexpr int kMessages = 20000;
-  constexpr int kBatch = 100;  // ~40 KiB: what `fast` may lag behind, well under the limit
-  const std::string quit_line = "*** slow quit (too slow to receive)";
-  bool fast_saw_quit = false;
-  int received = 0;
-  for (int sent = 0; sent < kMessages;) {
-    std::string batch;
-    for (int i = 0; i < kBatch; ++i, ++sent)
-      batch += numbered(sent) + "\n";
-    ASSERT_TRUE(sender.send_raw(batch, within(10s))) << sender.diagnostics();
-    while (received < sent) {
-      auto line = fast.read_line(within(10s));
-      ASSERT_TRUE(line) << "fast reader stalled at message " << received << ": "
-                        << fast.diagnostics();
-      if (*line == quit_line && !fast_saw_quit) {
-        fast_saw_quit = true;
-        continue;
-      }
-      ASSERT_EQ(*line, "<sender> " + numbered(received)) << "out of order or lost";
-      ++received;
-    }
-  }
-  if (!fast_saw_quit) {
-    EXPECT_TRUE(fast.expect_line(equals(quit_line))) << fast.diagnostics();
-  }
-  EXPECT_TRUE(sender.expect_line(equals(quit_line))) << sender.diagnostics();
-  EXPECT_TRUE(slow.read_until_closed(within(10s))) << slow.diagnostics();
+  expect_slow_cut_while_fast_gets_everything(slow, fast, sender);
 }
 
 }  // namespace

@@ -215,24 +215,31 @@ std::optional<std::string> LineClient::read_raw_line(Deadline deadline) {
   return read_line_impl(deadline, true);
 }
 
-std::optional<std::string> LineClient::expect_line(const LineMatcher& m, Deadline deadline,
-                                                   std::size_t max_skip) {
-  skipped_.clear();
+std::optional<std::string> expect_matching(
+    const std::function<std::optional<std::string>()>& read_line, const LineMatcher& m,
+    std::size_t max_skip, std::vector<std::string>& skipped, std::string& failure) {
+  skipped.clear();
   for (;;) {
-    auto line = read_line_impl(deadline, false);
+    auto line = read_line();
     if (!line) {
-      last_failure_ = "waiting for " + m.what + ": " + last_failure_ + " after skipping " +
-                      std::to_string(skipped_.size()) + " lines";
+      failure = "waiting for " + m.what + ": " + failure + " after skipping " +
+                std::to_string(skipped.size()) + " lines";
       return std::nullopt;
     }
     if (m.test(*line)) return line;
-    if (skipped_.size() >= max_skip) {
-      last_failure_ = "waiting for " + m.what + ": skipped " + std::to_string(max_skip) +
-                      " lines without a match";
+    if (skipped.size() >= max_skip) {
+      failure = "waiting for " + m.what + ": skipped " + std::to_string(max_skip) +
+                " lines without a match";
       return std::nullopt;
     }
-    skipped_.push_back(std::move(*line));
+    skipped.push_back(std::move(*line));
   }
+}
+
+std::optional<std::string> LineClient::expect_line(const LineMatcher& m, Deadline deadline,
+                                                   std::size_t max_skip) {
+  return expect_matching([&] { return read_line_impl(deadline, false); }, m, max_skip, skipped_,
+                         last_failure_);
 }
 
 std::optional<std::string> LineClient::expect_line(std::string_view substring, Deadline deadline,

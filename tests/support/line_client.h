@@ -34,6 +34,13 @@ LineMatcher equals(std::string line);
 LineMatcher contains(std::string text);
 LineMatcher starts_with(std::string prefix);
 LineMatcher matches(std::string ecmascript_regex);  // the whole line must match
+
+// expect_line() of LineClient and TlsLineClient: lines from `read_line()` (nullopt when it
+// gives up, `failure` saying why) until one matches `m`, keeping at most `max_skip` others in
+// `skipped`. On failure, `failure` says what was awaited and why it did not come.
+std::optional<std::string> expect_matching(
+    const std::function<std::optional<std::string>()>& read_line, const LineMatcher& m,
+    std::size_t max_skip, std::vector<std::string>& skipped, std::string& failure);
 LineMatcher satisfies(std::function<bool(std::string_view)> pred, std::string what);
 
 struct ClientOptions {

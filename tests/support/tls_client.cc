@@ -408,22 +408,8 @@ std::optional<std::string> TlsLineClient::read_raw_line(Deadline deadline) {
 
 std::optional<std::string> TlsLineClient::expect_line(const LineMatcher& m, Deadline deadline,
                                                       std::size_t max_skip) {
-  skipped_.clear();
-  for (;;) {
-    auto line = read_line_impl(deadline, false);
-    if (!line) {
-      last_failure_ = "waiting for " + m.what + ": " + last_failure_ + " after skipping " +
-                      std::to_string(skipped_.size()) + " lines";
-      return std::nullopt;
-    }
-    if (m.test(*line)) return line;
-    if (skipped_.size() >= max_skip) {
-      last_failure_ = "waiting for " + m.what + ": skipped " + std::to_string(max_skip) +
-                      " lines without a match";
-      return std::nullopt;
-    }
-    skipped_.push_back(std::move(*line));
-  }
+  return expect_matching([&] { return read_line_impl(deadline, false); }, m, max_skip, skipped_,
+                         last_failure_);
 }
 
 std::optional<std::string> TlsLineClient::expect_line(std::string_view substring, Deadline deadline,
