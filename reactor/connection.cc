@@ -4,6 +4,9 @@
 // flight for what the kernel did not take).
 #include "reactor/connection.h"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 #include <cassert>
 #include <utility>
 
@@ -157,7 +160,23 @@ void Connection::finish_drain() {
 void Connection::on_shutdown(uv_shutdown_t* req, int status) {
   auto* c = static_cast<Connection*>(req->data);
   delete req;
-  if (c->state_ == State::kOpen && status < 0) c->close(c->drain_reason_);
+  if (c->state_ != State::kOpen) return;
+  if (status < 0 || c->farewell_acknowledged()) {
+    c->close(c->drain_reason_);
+    return;
+  }
+  c->loop_.watch_farewell(*c);
+}
+
+// Once the peer's kernel has acknowledged every byte, the farewell is safe on
+// its side: closing now cannot make our kernel reset it away. A peer that keeps
+// its socket open (nc does) then holds nothing up, and one that does not read
+// keeps the connection only until the drain deadline.
+bool Connection::farewell_acknowledged() {
+  uv_os_fd_t fd = -1;
+  int unacknowledged = 0;
+  if (uv_fileno(handle(), &fd) != 0 || ioctl(fd, SIOCOUTQ, &unacknowledged) != 0) return true;
+  return unacknowledged == 0;
 }
 
 // A peer that only half-closed may still be reading: what it asked for before

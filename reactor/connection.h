@@ -55,8 +55,9 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   // that has not reached the kernel is discarded.
   void close(CloseReason why);
   // A graceful close: lines stop reaching the handler, the queued output is
-  // written, then a FIN is sent and the connection closes (kByServer) when the
-  // peer closes its side too, or after limits().drain_timeout_ms at the latest.
+  // written, then a FIN is sent and the connection closes (kByServer) as soon as
+  // the peer's kernel has acknowledged all of it or the peer closes its side,
+  // and after limits().drain_timeout_ms at the latest.
   // Input is read and discarded meanwhile: closing a socket with unread input
   // would make the kernel reset it and drop the end of the goodbye.
   void close_when_drained();
@@ -113,6 +114,8 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
   static void on_write(uv_write_t* req, int status);
   static void on_shutdown(uv_shutdown_t* req, int status);
+  // After our FIN: whether the peer's kernel has every byte we sent.
+  bool farewell_acknowledged();
   void on_peer_eof();
   void finish_drain();
   // From the listener: a TLS session if `tls`, the owner's on_accept, on_ready
@@ -177,8 +180,9 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   TelnetFilter telnet_;
   State state_ = State::kOpen;
   bool draining_ = false;
-  bool peer_eof_ = false;  // the peer closed its side; nothing more to read
-  bool fin_sent_ = false;  // our side is shut down; nothing more to write
+  bool peer_eof_ = false;          // the peer closed its side; nothing more to read
+  bool fin_sent_ = false;          // our side is shut down; nothing more to write
+  bool farewell_watched_ = false;  // the loop polls for the peer's acknowledgement
   bool reading_paused_ = false;
   bool over_soft_limit_ = false;
   bool telnet_on_ = true;

@@ -90,6 +90,10 @@ class Loop {
   void run_deferred_handshakes();
   void touch(Connection& c);
   void start_draining(Connection& c);
+  // After a draining connection's FIN: polled until the peer has acknowledged
+  // everything (then it closes), the peer's EOF or the drain deadline.
+  void watch_farewell(Connection& c);
+  void check_farewells();
   void mark_dirty(Connection& c);
   void before_sleep();
   void sweep();
@@ -120,6 +124,8 @@ class Loop {
   IntrusiveList<Connection, DirtyTag> dirty_;
   std::unique_ptr<UvHandle<uv_prepare_t>> prepare_;
   std::unique_ptr<UvHandle<uv_timer_t>> sweep_timer_;
+  std::unique_ptr<UvHandle<uv_timer_t>> farewell_timer_;  // runs while farewells_watched_
+  std::size_t farewells_watched_ = 0;
 };
 
 }  // namespace chatd::reactor

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages chatd needs to build, test and benchmark, and
-# the peers the tests run against it (irssi, WeeChat, ZNC, HAProxy, stunnel, openssl).
+# the peers the tests run against it (irssi, WeeChat, ZNC, HAProxy, stunnel, openssl)
+# and the clients the README suggests (nc, telnet).
 # Safe to run again: apt-get skips what is already installed.
 set -euo pipefail
 
@@ -8,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang clang-format clang-tidy libclang-rt-14-dev
   libuv1-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libsystemd-dev libssl-dev
   googletest libgtest-dev libbenchmark-dev nlohmann-json3-dev
-  netcat-openbsd redis-server gnuplot-nox jq
+  netcat-openbsd telnet redis-server gnuplot-nox jq
   openssl irssi tmux weechat-headless weechat-plugins znc haproxy stunnel4
 )
 

@@ -2,6 +2,7 @@
 #include "bench/chatbench/accept_run.h"
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <algorithm>
 
@@ -68,6 +69,7 @@ double per_second(std::size_t n, std::uint64_t from, std::uint64_t to) {
 void merge(const AcceptShared& shared, const AcceptCrew& crew, AcceptResult& r) {
   LatencyHistogram connect, greeting;
   std::uint64_t last_connected = shared.start_ns, last_greeted = shared.start_ns;
+  std::uint64_t last_farewell = shared.sigterm_ns;
   std::size_t dropped = 0;
   for (const auto& w : crew.workers()) {
     connect.merge(w->connect_latency());
@@ -77,7 +79,10 @@ void merge(const AcceptShared& shared, const AcceptCrew& crew, AcceptResult& r) 
     last_connected = std::max(last_connected, w->last_connected_ns());
     last_greeted = std::max(last_greeted, w->last_greeted_ns());
     dropped += w->dropped_while_held();
+    last_farewell = std::max(last_farewell, w->last_farewell_ns());
   }
+  r.farewells = shared.farewells.load();
+  if (r.farewells > 0) r.last_farewell_s = ns_to_seconds(last_farewell - shared.sigterm_ns);
   r.connected = shared.connected.load();
   r.greeted = shared.greeted.load();
   r.connect_s = ns_to_seconds(last_connected - shared.start_ns);
@@ -87,6 +92,18 @@ void merge(const AcceptShared& shared, const AcceptCrew& crew, AcceptResult& r) 
   r.connect_latency = summarize(connect);
   r.greeting_latency = summarize(greeting);
   if (dropped > 0) r.notes.push_back(fmt::format("{} connections dropped while held", dropped));
+}
+
+// The server says goodbye to connections that stay open, as nc's do: it should
+// exit once the last goodbye is in its peer's kernel, not at its drain deadline.
+void stop_server(AcceptShared& shared, AcceptResult& r) {
+  shared.server_stopping.store(true);
+  shared.sigterm_ns = now_ns();
+  r.exit_s = signal_and_time_exit(shared.common.server_pid, SIGTERM, shared.opt.exit_timeout_s);
+  if (!r.exit_s) {
+    r.notes.push_back(
+        fmt::format("the server had not exited {:g} s after SIGTERM", shared.opt.exit_timeout_s));
+  }
 }
 
 void add_memory(AcceptResult& r) {
@@ -117,6 +134,7 @@ AcceptResult run_accept(const CommonOptions& common, const AcceptOptions& opt, P
   r.cpu = cpu.stop();
   hold(shared, progress);
   if (common.server_pid > 0) r.rss_after = process_rss_bytes(common.server_pid);
+  if (opt.then_sigterm) stop_server(shared, r);
   crew.stop();
   progress.clear();
   merge(shared, crew, r);

@@ -18,6 +18,7 @@ AcceptWorker::AcceptWorker(AcceptShared& shared, unsigned index)
     clients_.push_back(std::make_unique<Client>(loop_, *this,
                                                 static_cast<std::uint32_t>(clients_.size()),
                                                 shared_.common.tls_context.get()));
+    if (shared.opt.then_sigterm) clients_.back()->keep_open_after_eof();
     global_.push_back(g);
   }
   started_ns_.assign(clients_.size(), 0);
@@ -106,7 +107,12 @@ void AcceptWorker::on_line(Client& c, std::string_view line) {
 void AcceptWorker::on_lost(Client& c, int status) {
   const std::size_t i = c.index();
   if (state_[i] == State::kHeld) {
-    ++dropped_;
+    if (shared_.server_stopping.load(std::memory_order_relaxed)) {
+      last_farewell_ns_ = now_ns();
+      shared_.farewells.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      ++dropped_;
+    }
     return;
   }
   if (state_[i] == State::kFailed) return;

@@ -43,6 +43,11 @@ struct AcceptShared {
 
   std::atomic<Phase> phase{Phase::kSetup};
   std::atomic<std::size_t> connected{0}, greeted{0}, failed{0};
+  // --then-sigterm: set just before the signal; from then on a held connection
+  // that ends is the server's farewell, not a drop.
+  std::atomic<bool> server_stopping{false};
+  std::uint64_t sigterm_ns = 0;
+  std::atomic<std::size_t> farewells{0};
 };
 
 class AcceptWorker final : public ClientHandler {
@@ -60,6 +65,7 @@ class AcceptWorker final : public ClientHandler {
   std::uint64_t last_connected_ns() const { return last_connected_ns_; }
   std::uint64_t last_greeted_ns() const { return last_greeted_ns_; }
   std::size_t dropped_while_held() const { return dropped_; }
+  std::uint64_t last_farewell_ns() const { return last_farewell_ns_; }
 
  private:
   enum class State : std::uint8_t { kWaiting, kConnecting, kGreeting, kHeld, kFailed };
@@ -84,7 +90,7 @@ class AcceptWorker final : public ClientHandler {
   std::size_t next_ = 0, in_flight_ = 0, window_ = 1;
   double rate_ = 0;  // connects per second on this thread
   std::uint64_t read_now_ = 0;
-  std::uint64_t last_connected_ns_ = 0, last_greeted_ns_ = 0;
+  std::uint64_t last_connected_ns_ = 0, last_greeted_ns_ = 0, last_farewell_ns_ = 0;
   std::size_t dropped_ = 0;
   bool stopping_ = false;
   std::string nick_;  // scratch for greeting()

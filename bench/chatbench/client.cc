@@ -95,6 +95,10 @@ void Client::frame(const char* data, std::size_t n) {
 
 void Client::on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   auto* c = static_cast<Client*>(s->data);
+  if (nread == UV_EOF && c->keep_open_after_eof_) {
+    uv_read_stop(s);
+    return c->handler_.on_lost(*c, UV_EOF);
+  }
   if (nread < 0) return c->fail(static_cast<int>(nread));
   if (nread == 0) return;
   const auto n = static_cast<std::size_t>(nread);

@@ -30,6 +30,7 @@ class ClientHandler {
   virtual void on_read(Client& c, std::size_t bytes, std::uint64_t now_ns) = 0;
   virtual void on_line(Client& c, std::string_view line) = 0;
   // The server closed the connection, or a read or write failed (status < 0).
+  // The client is closed then, unless it keeps its socket open after EOF.
   virtual void on_lost(Client& c, int status) = 0;
 
  protected:
@@ -53,6 +54,9 @@ class Client {
   void flush();
   // Idempotent; the client must stay alive until the loop has run its close.
   void close();
+  // After the server's FIN, stop reading but leave the socket open, as nc does
+  // until its user quits: on_lost(UV_EOF) still reports it.
+  void keep_open_after_eof() { keep_open_after_eof_ = true; }
 
   std::uint32_t index() const { return index_; }
   bool is_open() const { return state_ == State::kConnecting || state_ == State::kOpen; }
@@ -76,6 +80,7 @@ class Client {
   WorkerLoop& loop_;
   ClientHandler& handler_;
   reactor::LineFramer framer_;
+  bool keep_open_after_eof_ = false;
   std::string pending_;  // queued, not yet handed to the kernel or libuv
   const ClientTlsContext* tls_context_;
   std::unique_ptr<ClientTls> tls_;

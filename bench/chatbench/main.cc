@@ -60,6 +60,13 @@ void add_accept_options(CLI::App& sub, AcceptOptions& a, CommonOptions& c) {
   sub.add_option("--hold", a.hold_s, "seconds to hold the connections before reading RSS")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  sub.add_flag("--then-sigterm", a.then_sigterm,
+               "after the hold, SIGTERM the server (--server-pid) while every connection stays "
+               "open as nc's do, and time its exit");
+  sub.add_option("--exit-timeout", a.exit_timeout_s,
+                 "with --then-sigterm: seconds to wait for the server to exit")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
 }
 
 void add_broadcast_options(CLI::App& sub, BroadcastOptions& b, CommonOptions& c) {
@@ -159,6 +166,10 @@ int run(int argc, char** argv) {
   }
   for (Proto p : {Proto::kChatd, Proto::kIrc, Proto::kMix, Proto::kRedis, Proto::kRelay}) {
     if (proto == to_string(p)) common.proto = p;
+  }
+  if (accept_opt.then_sigterm && common.server_pid <= 0) {
+    std::fputs("chatbench: --then-sigterm needs --server-pid\n", stderr);
+    return 2;
   }
   if (accept->parsed() && common.proto == Proto::kRelay) {
     std::fputs("chatbench: the relay sends no greeting, so accept cannot time one\n", stderr);

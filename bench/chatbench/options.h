@@ -43,6 +43,10 @@ struct AcceptOptions {
   std::size_t connections = 1000;
   double rate = 0;  // connects per second; 0: as fast as the window allows
   double hold_s = 1;
+  // After the hold: SIGTERM to --server-pid while every connection stays open
+  // after the server's FIN (as nc does), and time the server's exit.
+  bool then_sigterm = false;
+  double exit_timeout_s = 30;
 };
 
 struct BroadcastOptions {

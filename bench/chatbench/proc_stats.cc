@@ -1,8 +1,11 @@
 // Reading /proc and the process's own resource use.
 #include "bench/chatbench/proc_stats.h"
 
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -125,6 +128,20 @@ CpuUse CpuSampler::stop() {
   if (start_.server && end.server) use.server = percent(*end.server - *start_.server, wall);
   use.machine = percent(end.machine - start_.machine, wall);
   return use;
+}
+
+std::optional<double> signal_and_time_exit(pid_t pid, int sig, double timeout_s) {
+  const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) return std::nullopt;
+  std::optional<double> took;
+  const std::uint64_t start = now_ns();
+  if (kill(pid, sig) == 0) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(timeout_s * 1000)) == 1)
+      took = ns_to_seconds(now_ns() - start);
+  }
+  close(fd);
+  return took;
 }
 
 }  // namespace chatd::bench

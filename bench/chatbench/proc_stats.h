@@ -29,6 +29,9 @@ std::optional<std::uint64_t> process_rss_bytes(pid_t pid);
 std::optional<double> process_cpu_seconds(pid_t pid);
 // CPU seconds the whole machine spent busy (all CPUs, from /proc/stat).
 double machine_busy_seconds();
+// Sends `sig` to `pid` and waits (a pidfd, so a zombie counts as gone) at most
+// timeout_s for it to exit: the seconds that took, or nullopt.
+std::optional<double> signal_and_time_exit(pid_t pid, int sig, double timeout_s);
 
 // Samples CPU time at the start and end of a measured interval: chatbench as a
 // whole, each load-generating thread, and optionally the server.

@@ -63,6 +63,9 @@ Json accept_results(const AcceptResult& r) {
           {"server_rss_before_bytes", or_null(r.rss_before)},
           {"server_rss_after_bytes", or_null(r.rss_after)},
           {"server_rss_per_connection_bytes", or_null(r.rss_per_connection)},
+          {"server_exit_after_sigterm_s", or_null(r.exit_s)},
+          {"farewells", u64{r.farewells}},
+          {"last_farewell_s", or_null(r.last_farewell_s)},
           {"cpu_percent", cpu_json(r.cpu)}};
 }
 

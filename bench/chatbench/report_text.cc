@@ -145,6 +145,13 @@ void print_accept_table(std::FILE* out, const CommonOptions& common, const Accep
                     bytes_text(double(*r.rss_after)),
                     bytes_text(r.rss_per_connection.value_or(0))));
   }
+  if (opt.then_sigterm) {
+    row(out, "exit after SIGTERM",
+        fmt::format("{}; {} of {} held connections got EOF, the last after {:.3f} s",
+                    r.exit_s ? fmt::format("{:.3f} s", *r.exit_s) : std::string("not seen"),
+                    grouped(double(r.farewells)), grouped(double(r.greeted)),
+                    r.last_farewell_s.value_or(0)));
+  }
   row(out, "chatbench CPU", cpu_line(r.cpu));
   if (r.cpu.server) row(out, "server CPU", fmt::format("{:.0f}%", *r.cpu.server));
   row(out, "other processes' CPU", fmt::format("{:.0f}%", r.cpu.others()));

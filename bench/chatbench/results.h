@@ -48,6 +48,10 @@ struct AcceptResult {
   LatencySummary connect_latency, greeting_latency;
   std::optional<std::uint64_t> rss_before, rss_after;  // server RSS, bytes
   std::optional<double> rss_per_connection;            // bytes
+  // --then-sigterm: from the signal to the server's exit, and to the last
+  // connection's EOF; how many of the held connections saw one.
+  std::optional<double> exit_s, last_farewell_s;
+  std::size_t farewells = 0;
   CpuUse cpu;
   std::vector<std::string> notes;
 };

@@ -31,6 +31,10 @@ std::size_t reply_budget(const PlainSession& s) {
   return queued >= limit ? 0 : (limit - queued) / 2;
 }
 
+std::string counted(std::size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
 constexpr std::array<std::string_view, 20> kHelp = {
     "*** commands:",
     "***   /nick NAME        change your nick",
@@ -116,8 +120,8 @@ void who(PlainSession& s, const Room& room) {
   std::vector<Seat> seats;
   seats.reserve(room.size());
   room.for_each_seat([&seats](const Seat& seat) { seats.push_back(seat); });
-  send_list(s, fmt::format(replies::kWhoHeader, room.size(), room.name()), seats,
-            [&room](std::string& line, const Seat& seat) {
+  send_list(s, fmt::format(replies::kWhoHeader, counted(room.size(), "user", "users"), room.name()),
+            seats, [&room](std::string& line, const Seat& seat) {
               const std::uint8_t status = seat.user->status_in(room);
               if ((status & kOperator) != 0) {
                 line += '@';
@@ -131,7 +135,7 @@ void who(PlainSession& s, const Room& room) {
 void rooms(PlainSession& s) {
   auto list = s.chat().rooms().by_size();
   std::erase_if(list, [&s](const Room* r) { return !Chat::is_visible(*r, s); });
-  send_list(s, fmt::format(replies::kRoomsHeader, list.size()), list,
+  send_list(s, fmt::format(replies::kRoomsHeader, counted(list.size(), "room", "rooms")), list,
             [](std::string& line, const Room* r) {
               fmt::format_to(std::back_inserter(line), "{} ({})", r->name(), r->size());
             });

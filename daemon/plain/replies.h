@@ -33,8 +33,9 @@ inline constexpr char kWelcomeNoRoom[] = "*** welcome to chatd, you are {} (/hel
 inline constexpr char kMotd[] = "*** {}";
 inline constexpr char kBye[] = "*** bye";
 inline constexpr char kShuttingDown[] = "*** server shutting down";
-inline constexpr char kWhoHeader[] = "*** {} users in {}:";
-inline constexpr char kRoomsHeader[] = "*** {} rooms:";
+// "1 user", "2 users": the count and its noun.
+inline constexpr char kWhoHeader[] = "*** {} in {}:";
+inline constexpr char kRoomsHeader[] = "*** {}:";
 inline constexpr char kListMore[] = "*** … and {} more";
 inline constexpr char kTopic[] = "*** topic of {}: {} (set by {})";
 inline constexpr char kNoTopic[] = "*** {} has no topic";

@@ -123,7 +123,7 @@ TEST(AbuseIdleTimeout, ClientThatKeepsTalkingIsNotDisconnected) {
                                    << " lines: " << talking.diagnostics();
   }
   ASSERT_TRUE(talking.send_line("/who"));
-  EXPECT_TRUE(talking.expect_line(starts_with("*** 1 users in #lobby"))) << talking.diagnostics();
+  EXPECT_TRUE(talking.expect_line(starts_with("*** 1 user in #lobby:"))) << talking.diagnostics();
 }
 
 TEST(AbuseIdleTimeout, DefaultOfZeroNeverDisconnectsASilentClient) {
@@ -134,7 +134,7 @@ TEST(AbuseIdleTimeout, DefaultOfZeroNeverDisconnectsASilentClient) {
   EXPECT_FALSE(silent.read_until_closed(within(2500ms)))
       << "a silent client was disconnected: " << silent.diagnostics();
   ASSERT_TRUE(silent.send_line("/who"));
-  EXPECT_TRUE(silent.expect_line(starts_with("*** 1 users in #lobby"))) << silent.diagnostics();
+  EXPECT_TRUE(silent.expect_line(starts_with("*** 1 user in #lobby:"))) << silent.diagnostics();
 }
 
 }  // namespace

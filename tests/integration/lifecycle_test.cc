@@ -111,5 +111,34 @@ TEST(Shutdown, ClientThatNeverReadsDoesNotHoldUpTheExit) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
 }
 
+// nc keeps its socket open after chatd's FIN, and reads nothing until the user types: chatd
+// exits once the client's kernel has the goodbye, not at the end of the drain deadline.
+TEST(Shutdown, APassiveClientGetsTheGoodbyeAndDoesNotHoldUpTheExit) {
+  ChatdProcess chatd;
+  LineClient passive = connect_as(chatd.port(), "passive");
+  ASSERT_TRUE(chatd.send_signal(SIGTERM));
+  auto status = chatd.wait_exit(within(std::chrono::seconds(1)));
+  ASSERT_TRUE(status) << "chatd still running 1 s after SIGTERM with a passive client";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+  EXPECT_TRUE(passive.expect_line(equals("*** server shutting down"))) << passive.diagnostics();
+  EXPECT_TRUE(passive.read_until_closed()) << passive.diagnostics();
+  EXPECT_FALSE(passive.was_reset()) << "a reset instead of EOF";
+}
+
+// Closing a socket with unread input resets it, and a reset can overtake what the peer has not
+// read yet. A client still typing during the drain must read the goodbye first.
+TEST(Shutdown, AClientTypingDuringTheDrainReadsTheGoodbyeBeforeAnyReset) {
+  ChatdProcess chatd;
+  LineClient typist = connect_as(chatd.port(), "typist");
+  ASSERT_TRUE(chatd.send_signal(SIGTERM));
+  for (int i = 0; i < 20; ++i) {
+    if (!typist.send_line("still typing " + std::to_string(i))) break;  // chatd may be gone
+  }
+  EXPECT_TRUE(typist.expect_line(equals("*** server shutting down"))) << typist.diagnostics();
+  auto status = chatd.wait_exit(within(kExitWait));
+  ASSERT_TRUE(status) << "chatd still running " << kExitWait.count() << " s after SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+}
+
 }  // namespace
 }  // namespace chatd::test

@@ -213,7 +213,7 @@ TEST(Moderation, SecretRoomsAreHiddenFromNonMembers) {
   r.mode("+s");
   LineClient dave = connect_as(r.chatd.plain_port(), "dave");
   ASSERT_TRUE(dave.send_line("/rooms"));
-  auto rooms = dave.expect_line(starts_with("*** 1 rooms:"));
+  auto rooms = dave.expect_line(starts_with("*** 1 room:"));
   ASSERT_TRUE(rooms) << dave.diagnostics();
   EXPECT_EQ(rooms->find("#room"), std::string::npos) << *rooms;
   IrcClient bob = connect_irc(r.chatd.irc_port(), "bob");

@@ -53,7 +53,7 @@ ToolResult install_to(const fs::path& prefix) {
                   within(60s));
 }
 
-TEST(SystemdUnits, ServiceAndSocketSayWhatTheIssueAsks) {
+TEST(SystemdUnits, ServiceIsHardenedAndEachSocketNamesItsProtocolAndPort) {
   const std::string service = read_file(kUnits / "chatd.service");
   for (const char* line :
        {"Type=notify", "ExecReload=/bin/kill -HUP \\$MAINPID", "WatchdogSec=10s",

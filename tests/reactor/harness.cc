@@ -89,8 +89,7 @@ void ReactorTest::TearDown() {
   server_.reset();
   if (!loop_) return;
   EXPECT_EQ(loop_->connection_count(), 0u);
-  EXPECT_EQ(loop_handles(*loop_), (std::vector<std::string>{"idle", "prepare", "timer"}))
-      << "a handle outlived its owner";
+  EXPECT_EQ(loop_handles(*loop_), kLoopOwnHandles) << "a handle outlived its owner";
   loop_.reset();  // ~Loop asserts uv_loop_close() == 0 in debug builds
 }
 
@@ -119,13 +118,18 @@ bool ReactorTest::open_link(RawClient*& client, RecordingHandler*& peer, int rcv
 
 bool ReactorTest::open_tight_link(RawClient*& client, RecordingHandler*& peer) {
   constexpr int kTinyBuffer = 4096;
-  if (!open_link(client, peer, kTinyBuffer)) return false;
+  return open_link_with_buffers(client, peer, kTinyBuffer, kTinyBuffer);
+}
+
+bool ReactorTest::open_link_with_buffers(RawClient*& client, RecordingHandler*& peer,
+                                         int client_rcvbuf, int server_sndbuf) {
+  if (!open_link(client, peer, client_rcvbuf)) return false;
   const int fd = find_accepted_fd(*client);
   if (fd < 0) {
     ADD_FAILURE() << "cannot find the accepted socket";
     return false;
   }
-  return setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &kTinyBuffer, sizeof kTinyBuffer) == 0;
+  return setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &server_sndbuf, sizeof server_sndbuf) == 0;
 }
 
 void ReactorTest::set_limits(const std::function<void(reactor::ConnectionLimits&)>& edit) {

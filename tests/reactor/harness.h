@@ -79,9 +79,10 @@ class TestServer final : public reactor::ListenerHandler {
 };
 
 // The handles on `loop`, by type name ("tcp", "timer", ...), after letting pending closes
-// finish. Once a test has closed everything, only {"idle", "prepare", "timer"} (the loop's
-// own handshake-turn hook, flush hook and sweep timer) may be left.
+// finish. Once a test has closed everything, only the loop's own may be left.
 std::vector<std::string> loop_handles(reactor::Loop& loop);
+// The handshake-turn hook, the flush hook, the sweep timer and the farewell poll.
+inline const std::vector<std::string> kLoopOwnHandles = {"idle", "prepare", "timer", "timer"};
 
 class ReactorTest : public ::testing::Test {
  protected:
@@ -102,6 +103,9 @@ class ReactorTest : public ::testing::Test {
   // The same with both socket buffers tiny (client SO_RCVBUF, server SO_SNDBUF), so the
   // kernel takes little at a time and writes are partial.
   bool open_tight_link(RawClient*& client, RecordingHandler*& peer);
+  // The general case: the client's SO_RCVBUF and the server's SO_SNDBUF as given.
+  bool open_link_with_buffers(RawClient*& client, RecordingHandler*& peer, int client_rcvbuf,
+                              int server_sndbuf);
   bool pump(const std::function<bool()>& done,
             std::chrono::milliseconds deadline = std::chrono::seconds(3)) {
     return pump_until(*loop_, done, deadline);

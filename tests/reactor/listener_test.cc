@@ -129,7 +129,7 @@ TEST_F(ListenerTest, RefusesToAdoptSomethingThatIsNotASocketAndLeavesNothingBehi
         << e.what();
   }
   ::close(pipe_fds[1]);
-  EXPECT_EQ(loop_handles(loop()), (std::vector<std::string>{"idle", "prepare", "timer"}));
+  EXPECT_EQ(loop_handles(loop()), kLoopOwnHandles);
   if (fcntl(pipe_fds[0], F_GETFD) != -1) ::close(pipe_fds[0]);
 }
 

@@ -77,9 +77,14 @@ std::optional<Join> parse_join(std::string_view line) {
 
 bool is_who_header(std::string_view line, std::string_view room) {
   if (!line.starts_with(kNotice)) return false;
-  const auto at = line.find(" users in ");
+  constexpr std::string_view kMany = " users in ", kOne = " user in ";
+  std::size_t at = line.find(kMany), skip = kMany.size();
+  if (at == std::string_view::npos) {
+    at = line.find(kOne);
+    skip = kOne.size();
+  }
   if (at == std::string_view::npos) return false;
-  std::string_view rest = line.substr(at + 10);  // "#room:" then the first names, if any
+  std::string_view rest = line.substr(at + skip);  // "#room:" then the first names, if any
   if (!rest.starts_with(room)) return false;
   rest.remove_prefix(room.size());
   return rest == ":" || rest.starts_with(": ");

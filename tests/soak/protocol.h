@@ -28,7 +28,7 @@ struct Join {  // `*** nick joined #room`
 std::optional<Said> parse_said(std::string_view line);
 std::optional<Quit> parse_quit(std::string_view line);
 std::optional<Join> parse_join(std::string_view line);
-// `*** N users in #room: a b c` (the first line of a /who reply).
+// `*** N users in #room: a b c` or `*** 1 user in #room: a` (the first line of a /who reply).
 bool is_who_header(std::string_view line, std::string_view room);
 bool is_line_too_long(std::string_view line);
 
