@@ -33,6 +33,9 @@ struct Config {
   double total_connect_rate = 0;  // new connections per second in all; 0 = off
   double total_connect_burst = 1000;
   std::size_t announce_limit = 200;
+  // Room history: lines kept per room (0 = none), and all rooms' in bytes.
+  std::size_t history_lines = 20;
+  std::size_t history_max_bytes = std::size_t{64} << 20;
   int backlog = 4096;
   std::string default_room = "#lobby";  // always normalized: "dev" is stored as "#dev"
   std::string motd;                     // empty = no extra welcome line, IRC 422

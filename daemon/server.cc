@@ -7,8 +7,10 @@
 #include <algorithm>
 
 #include "daemon/fd_limit.h"
+#include "daemon/irc/irc_render.h"
 #include "daemon/irc/irc_session.h"
 #include "daemon/logging.h"
+#include "daemon/plain/plain_render.h"
 #include "daemon/plain/plain_session.h"
 #include "daemon/plain/replies.h"
 #include "daemon/refusals.h"
@@ -26,7 +28,8 @@ constexpr std::uint64_t kThrottleTickMs = 20;
 constexpr std::uint64_t kAcceptErrorLogIntervalMs = 1000;
 
 Chat::Settings chat_settings(const Config& c) {
-  return {c.announce_limit, c.default_room, c.irc_max_rooms};
+  return {c.announce_limit, c.default_room, c.irc_max_rooms,
+          HistoryStore::Limits{c.history_lines, c.history_max_bytes}};
 }
 
 ConnectLimiter::Rates connect_rates(const Config& c) {
@@ -78,6 +81,7 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
       throttle_timer_(loop, [this] { resume_throttled(); }),
       connect_limiter_(connect_rates(config_)),
       forget_timer_(loop, [this] { connect_limiter_.forget_idle(loop_.now_ms()); }) {
+  chat_.set_history_renderers({&plain_rendering, &irc::irc_rendering});
   throttle_timer_.unref();
   forget_timer_.start(kForgetIntervalMs, kForgetIntervalMs);
   forget_timer_.unref();

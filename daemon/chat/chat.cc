@@ -181,8 +181,18 @@ void Chat::relay_said(User& u, Room& r, Event& e, std::size_t lines) {
   RenderCache cache(e);
   r.broadcast(cache);
   if (!u.in_room(r)) u.deliver(cache);  // the echo, for a front end that shows one
+  keep_in_history(r, cache, lines);
   u.last_spoke_ = e.time_ms / 1000;
   messages_relayed_ += lines;
+}
+
+// What people say is kept; CTCP requests and bare tags are not.
+void Chat::keep_in_history(Room& r, RenderCache& cache, std::size_t lines) {
+  if (!history_.enabled() || history_renderers_.plain == nullptr) return;
+  const Event::Kind k = cache.event().kind;
+  if (k != Event::Kind::kMessage && k != Event::Kind::kNotice && k != Event::Kind::kAction) return;
+  r.history().record(cache.event().time_ms, static_cast<std::uint32_t>(lines),
+                     history_renderers_.plain(cache), history_renderers_.irc(cache));
 }
 
 Chat::SayResult Chat::say(User& u, Room& r, Event::Kind kind, std::string_view text,

@@ -25,10 +25,15 @@ class Chat {
     std::size_t announce_limit = 200;  // plain users do not see joins/parts/quits in bigger rooms
     std::string default_room = "#lobby";
     std::size_t irc_max_rooms = 50;  // a plain user is in at most one
+    HistoryStore::Limits history;
   };
 
-  explicit Chat(Settings settings) : settings_(std::move(settings)) {}
-  void set_settings(Settings settings) { settings_ = std::move(settings); }
+  explicit Chat(Settings settings)
+      : settings_(std::move(settings)), history_(settings_.history), rooms_(history_) {}
+  void set_settings(Settings settings) {
+    settings_ = std::move(settings);
+    history_.set_limits(settings_.history);
+  }
   const Settings& settings() const { return settings_; }
 
   // ---- users
@@ -99,6 +104,12 @@ class Chat {
   // Lines relayed to rooms since start (systemd STATUS= shows the rate).
   std::uint64_t messages_relayed() const { return messages_relayed_; }
 
+  // ---- history
+  // How lines are rendered to be kept: by the front ends, which the model does
+  // not know. Until set, nothing is kept.
+  void set_history_renderers(HistoryRenderers r) { history_renderers_ = r; }
+  const HistoryStore& history() const { return history_; }
+
   // ---- nick, away, realname
   enum class RenameResult { kRenamed, kUnchanged, kInvalid, kTaken, kTooFast };
   // Everyone sharing a room with `u`, and `u` itself, hear the change once.
@@ -163,6 +174,7 @@ class Chat {
   Event event_by(Event::Kind kind, const User& u) const;
   SayResult may_say(const User& u, const Room& r) const;
   void relay_said(User& u, Room& r, Event& e, std::size_t lines);
+  void keep_in_history(Room& r, RenderCache& cache, std::size_t lines);
   // Joins, parts and quits: shown to plain users only in rooms up to
   // announce_limit (a 10,000-user room would otherwise get 10^8 lines), and to
   // IRC users always (their clients build nick lists from them).
@@ -175,6 +187,8 @@ class Chat {
 
   Settings settings_;
   NickRegistry nicks_;
+  HistoryStore history_;  // before rooms_, whose histories it holds together
+  HistoryRenderers history_renderers_;
   RoomRegistry rooms_;
   std::vector<UserSlot> users_;
   std::vector<std::uint32_t> free_slots_;

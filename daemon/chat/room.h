@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/chat/history.h"
 #include "daemon/chat/room_modes.h"
 #include "daemon/chat/user.h"
 
@@ -35,8 +36,8 @@ struct Topic {
 // (announce_limit) costs only a scan of the IRC members.
 class Room {
  public:
-  Room(std::string name, std::int64_t created_at)
-      : name_(std::move(name)), created_at_(created_at) {}
+  Room(std::string name, std::int64_t created_at, HistoryStore& history)
+      : name_(std::move(name)), created_at_(created_at), history_(history) {}
   Room(const Room&) = delete;
   Room& operator=(const Room&) = delete;
 
@@ -54,6 +55,9 @@ class Room {
   }
   const Topic& topic() const { return topic_; }
   const RoomModes& modes() const { return modes_; }
+  // The last lines said here. Replaying them to a joiner makes (and caches)
+  // renderings, which changes no state anyone sees: hence from a const room.
+  RoomHistory& history() const { return history_; }
 
   // Shows the event to every member; each member's front end decides what it
   // sees (the actor itself included). Rendered at most once per variant.
@@ -72,6 +76,7 @@ class Room {
   Topic topic_;
   RoomModes modes_;
   std::vector<Seat> seats_[2];  // by index(protocol)
+  mutable RoomHistory history_;
 };
 
 }  // namespace chatd

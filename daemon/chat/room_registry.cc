@@ -16,7 +16,7 @@ Room* RoomRegistry::find(std::string_view name) const {
 Room& RoomRegistry::create(std::string_view name, std::int64_t created_at) {
   auto& slot = rooms_[fold_case(name)];
   assert(!slot);
-  slot = std::make_unique<Room>(std::string(name), created_at);
+  slot = std::make_unique<Room>(std::string(name), created_at, history_);
   return *slot;
 }
 

@@ -15,6 +15,9 @@ namespace chatd {
 
 class RoomRegistry {
  public:
+  // Rooms keep their history in `history`, which must outlive the registry.
+  explicit RoomRegistry(HistoryStore& history) : history_(history) {}
+
   Room* find(std::string_view name) const;
   // A new, empty room called `name` ("#dev"), which must not exist yet.
   Room& create(std::string_view name, std::int64_t created_at);
@@ -25,6 +28,7 @@ class RoomRegistry {
   std::vector<const Room*> by_size() const;
 
  private:
+  HistoryStore& history_;
   std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;  // key: fold_case(name)
 };
 

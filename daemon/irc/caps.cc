@@ -10,6 +10,7 @@ struct NamedCap {
 };
 constexpr NamedCap kCaps[] = {
     {"away-notify", kAwayNotify},
+    {"batch", kBatch},
     {"cap-notify", kCapNotify},
     {"echo-message", kEchoMessage},
     {"extended-join", kExtendedJoin},

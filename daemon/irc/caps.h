@@ -1,5 +1,5 @@
 // The IRCv3 capabilities chatd offers, as a bitset per connection. Only what is
-// built is offered: no sasl, no sts, no batch yet.
+// built is offered: no sasl, no sts.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,7 @@ enum Cap : std::uint16_t {
   kExtendedJoin = 1 << 6,     // JOIN #room account :realname
   kSetname = 1 << 7,          // SETNAME, and hearing neighbours' changes
   kCapNotify = 1 << 8,        // CAP NEW/DEL (the set never changes at runtime)
+  kBatch = 1 << 9,            // room history replayed inside a chathistory batch
 };
 using Caps = std::uint16_t;
 

@@ -182,4 +182,9 @@ reactor::MessageRef render_irc(const Event& e, IrcVariant v) {
   return lines.message();
 }
 
+reactor::MessageRef irc_rendering(RenderCache& cache) {
+  return cache.get(slot_of(IrcVariant{}),
+                   [](const Event& e) { return render_irc(e, IrcVariant{}); });
+}
+
 }  // namespace chatd::irc

@@ -14,6 +14,10 @@
 #include "daemon/irc/caps.h"
 #include "reactor/message.h"
 
+namespace chatd {
+class RenderCache;
+}  // namespace chatd
+
 namespace chatd::irc {
 
 struct IrcVariant {
@@ -30,6 +34,10 @@ std::size_t slot_of(IrcVariant v);
 // long text becomes several PRIVMSGs of at most 512 bytes in one message; a
 // TAGMSG without the client_tags variant renders as nothing.
 reactor::MessageRef render_irc(const Event& e, IrcVariant v);
+
+// The untagged IRC rendering of cache.event(), shared with its broadcast: what
+// room history keeps (HistoryRenderers).
+reactor::MessageRef irc_rendering(RenderCache& cache);
 
 // "2026-12-01T19:32:38.123Z": the server-time value of a wall-clock time.
 std::string server_time(std::int64_t time_ms);

@@ -9,6 +9,7 @@
 #include "daemon/chat/sanitize.h"
 #include "daemon/chat/text_limits.h"
 #include "daemon/irc/commands.h"
+#include "daemon/irc/history_reply.h"
 #include "daemon/irc/irc_lines.h"
 #include "daemon/irc/irc_session.h"
 #include "daemon/irc/numerics.h"
@@ -40,7 +41,9 @@ void join_one(IrcSession& s, std::string_view name, std::string_view key) {
   switch (s.chat().join(s, name, key, &room)) {
     case Chat::JoinResult::kJoined:
       if (!room->topic().text.empty()) send_topic(s, *room);
-      return s.send_paged(names_reply(s, *room));
+      s.send_paged(names_reply(s, *room));
+      if (auto history = history_reply(s, *room)) s.send_paged(std::move(history));
+      return;
     case Chat::JoinResult::kAlreadyThere:
       return;
     case Chat::JoinResult::kInvalidName:

@@ -10,6 +10,7 @@
 #include "daemon/chat/room.h"
 #include "daemon/chat/sanitize.h"
 #include "daemon/plain/command_parser.h"
+#include "daemon/plain/history_replay.h"
 #include "daemon/plain/plain_session.h"
 #include "daemon/plain/replies.h"
 #include "daemon/server.h"
@@ -114,6 +115,7 @@ void join(PlainSession& s, std::string_view args) {
   if (r != Chat::JoinResult::kJoined) return report_join_failure(s, r, *room_name);
   s.send(format_line(replies::kJoined, s.nick(), room->name()));
   show_topic(s, *room);
+  replay_history(s, *room);
 }
 
 void who(PlainSession& s, const Room& room) {

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "daemon/chat/render_cache.h"
 #include "daemon/chat/sanitize.h"
 #include "daemon/plain/replies.h"
 
@@ -95,6 +96,10 @@ reactor::MessageRef render_plain_for_subject(const Event& e) {
   const std::string_view reason = strip_formatting(e.text, scratch);
   return reason.empty() ? format_line(replies::kYouWereKicked, e.target, e.nick)
                         : format_line(replies::kYouWereKickedWithReason, e.target, e.nick, reason);
+}
+
+reactor::MessageRef plain_rendering(RenderCache& cache) {
+  return cache.get(variant::kPlain, render_plain);
 }
 
 }  // namespace chatd

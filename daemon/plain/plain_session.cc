@@ -9,6 +9,7 @@
 #include "daemon/chat/sanitize.h"
 #include "daemon/plain/command_parser.h"
 #include "daemon/plain/commands.h"
+#include "daemon/plain/history_replay.h"
 #include "daemon/plain/plain_render.h"
 #include "daemon/plain/replies.h"
 #include "daemon/server.h"
@@ -45,6 +46,7 @@ void PlainSession::on_ready(reactor::Connection& c) {
     report_join_failure(*this, r, default_room);
   }
   if (!server().config().motd.empty()) send(format_line(replies::kMotd, server().config().motd));
+  if (joined != nullptr) replay_history(*this, *joined);
 }
 
 Chat& PlainSession::chat() const {
