@@ -7,6 +7,35 @@
 #include "reactor/loop.h"
 
 namespace chatd {
+namespace {
+
+// What a close the session did not explain means.
+Disconnect disconnect_for(reactor::CloseReason why) {
+  using reactor::CloseReason;
+  switch (why) {
+    case CloseReason::kPeerClosed:
+      return Disconnect::kClosed;
+    case CloseReason::kReadError:
+      return Disconnect::kReadError;
+    case CloseReason::kWriteError:
+      return Disconnect::kWriteError;
+    case CloseReason::kSlowConsumer:
+      return Disconnect::kSlowConsumer;
+    case CloseReason::kIdleTimeout:
+      return Disconnect::kIdle;
+    case CloseReason::kHandshakeFailed:
+      return Disconnect::kHandshakeFailed;
+    case CloseReason::kHandshakeTimeout:
+      return Disconnect::kHandshakeTimeout;
+    case CloseReason::kTlsError:
+      return Disconnect::kTlsError;
+    case CloseReason::kByServer:
+      break;
+  }
+  return Disconnect::kProtocolError;
+}
+
+}  // namespace
 
 Client::Client(Server& server, reactor::Connection& connection, FrontEnd front_end)
     : server_(server),
@@ -14,12 +43,23 @@ Client::Client(Server& server, reactor::Connection& connection, FrontEnd front_e
       bucket_(server.config().flood_rate, server.config().flood_burst),
       front_end_(front_end) {
   conn_.set_handler(this);
+  conn_.set_traffic_class(static_cast<std::uint8_t>(protocol_index(front_end)));
   server_.on_client_open(*this);
 }
 
 void Client::say_goodbye(const reactor::MessageRef& line) {
+  set_disconnect(Disconnect::kShutdown);
   conn_.send(line);
   conn_.close_when_drained();
+}
+
+void Client::deliver_rendering(const reactor::MessageRef& m) {
+  ++server_.stats().by_protocol[protocol_index(front_end_)].deliveries;
+  conn_.send(m);
+}
+
+void Client::count_line() {
+  ++server_.stats().by_protocol[protocol_index(front_end_)].lines_received;
 }
 
 void Client::charge_line(double cost) {
@@ -68,7 +108,7 @@ void Client::forget(reactor::CloseReason why) {
     spdlog::info("{} from {}{}{}", reactor::to_string(why), conn_.peer().to_string(),
                  detail.empty() ? "" : ": ", detail);
   }
-  server_.on_client_closed(*this);
+  server_.on_client_closed(*this, disconnect_.value_or(disconnect_for(why)));
 }
 
 }  // namespace chatd

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "daemon/listen_spec.h"
+#include "daemon/server_stats.h"
 #include "daemon/token_bucket.h"
 #include "reactor/connection.h"
 #include "reactor/connection_handler.h"
@@ -26,10 +28,15 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   reactor::Connection& connection() const { return conn_; }
   // Sends a line to this client alone.
   void send(reactor::MessageRef m) { conn_.send(std::move(m)); }
+  // Sends a chat event's rendering, and counts it as a delivery.
+  void deliver_rendering(const reactor::MessageRef& m);
 
   // The server is shutting down: one last line, then the connection closes
   // once it has been written. No quit is announced to anyone.
   void say_goodbye(const reactor::MessageRef& line);
+  // Why this client is leaving, for the disconnect count, when the session
+  // knows better than the connection's close reason (a /quit, a ping timeout).
+  void set_disconnect(Disconnect why) { disconnect_ = why; }
 
   // Flood control, driven by the server's throttle timer.
   bool throttled() const { return throttled_; }
@@ -40,6 +47,8 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   Client(Server& server, reactor::Connection& connection, FrontEnd front_end);
   ~Client() = default;
 
+  // Counts a line received (every front end calls it for each line).
+  void count_line();
   // Charges a received line to the flood bucket. The line that spends the last
   // token is still handled; reading then stops until a token is back, so TCP
   // pushes back on this sender alone and nothing it sent is lost.
@@ -59,6 +68,7 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   reactor::Connection& conn_;
   TokenBucket bucket_;
   FrontEnd front_end_;
+  std::optional<Disconnect> disconnect_;
   bool throttled_ = false;
   bool held_ = false;
 };

@@ -32,12 +32,11 @@ constexpr Named kFrontEnds[] = {
 void refuse_unbuilt(std::string_view text, const Scheme& s) {
   auto not_yet = [&](std::string_view what) {
     throw std::invalid_argument(fmt::format(
-        "listener scheme '{}': {} not supported by this version of chatd (it serves plain:// "
-        "and irc://, each with +tls and +proxy)",
+        "listener scheme '{}': {} not supported by this version of chatd (it serves plain://, "
+        "irc:// and metrics://, each with +tls and +proxy)",
         text, what));
   };
   if (s.front_end == FrontEnd::kWeb) not_yet("the web front end (web://) is");
-  if (s.front_end == FrontEnd::kMetrics) not_yet("the metrics endpoint (metrics://) is");
 }
 
 }  // namespace

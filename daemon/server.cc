@@ -10,6 +10,8 @@
 #include "daemon/irc/irc_render.h"
 #include "daemon/irc/irc_session.h"
 #include "daemon/logging.h"
+#include "daemon/metrics/metrics_page.h"
+#include "daemon/metrics/prometheus_text.h"
 #include "daemon/plain/plain_render.h"
 #include "daemon/plain/plain_session.h"
 #include "daemon/plain/replies.h"
@@ -58,6 +60,10 @@ void log_certificate(const reactor::TlsContext& cert, std::string_view what) {
   spdlog::log(level, "{} {}", what, describe_certificate(cert));
 }
 
+bool is_loopback(std::string_view address) {
+  return address.starts_with("127.") || address.starts_with("[::1]:");
+}
+
 Scheme scheme_of(const systemd::InheritedSocket& s) {
   if (s.name == "unknown" || s.name.ends_with(".socket")) return Scheme{FrontEnd::kPlain};
   try {
@@ -78,6 +84,7 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
       cloak_(config_.cloak_hosts, config_.cloak_key),
       irc_(loop, config_),
       status_(loop, [this] { return counters(); }),
+      http_(loop, [this](const reactor::HttpRequest& r) { return answer_http(r); }),
       throttle_timer_(loop, [this] { resume_throttled(); }),
       connect_limiter_(connect_rates(config_)),
       forget_timer_(loop, [this] { connect_limiter_.forget_idle(loop_.now_ms()); }) {
@@ -91,6 +98,7 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
 
 Server::~Server() {
   listeners_.clear();
+  http_listeners_.clear();
   tls_listeners_.clear();
   proxy_listeners_.clear();
   loop_.for_each_connection(
@@ -150,28 +158,45 @@ void Server::serve(const Scheme& scheme, std::unique_ptr<reactor::Listener> list
     listener->set_proxy(config_.proxy_from);
     proxy_listeners_.push_back(listener.get());
   }
-  listeners_.push_back(std::move(listener));
+  if (scheme.front_end == FrontEnd::kMetrics) {
+    if (!is_loopback(listener->local_address())) {
+      spdlog::warn("{} is reachable from other machines: its page shows the server's load", name);
+    }
+    http_listeners_.push_back(std::move(listener));
+  } else {
+    listeners_.push_back(std::move(listener));
+  }
   spdlog::info("listening on {}{}", name, how);
 }
 
+// HTTP connections are not users: they have their own cap (HttpService) and
+// none of the users' limits.
 void Server::accept(reactor::Connection& c, FrontEnd front_end) {
-  if (shutting_down_) return c.close(reactor::CloseReason::kByServer);
+  if (front_end == FrontEnd::kMetrics) return http_.accept(c);
+  if (shutting_down_) {
+    stats_.refuse(Refusal::kShuttingDown);
+    return c.close(reactor::CloseReason::kByServer);
+  }
   switch (connect_limiter_.admit(c.peer().limit_key(), loop_.now_ms())) {
     case ConnectLimiter::Verdict::kAdmit:
       break;
     case ConnectLimiter::Verdict::kAddressTooFast:
-      return refuse(c, front_end, refusals::kConnectingTooFast, "connect rate per address");
+      return refuse(c, front_end, Refusal::kConnectRate, refusals::kConnectingTooFast,
+                    "connect rate per address");
     case ConnectLimiter::Verdict::kServerTooFast:
-      return refuse(c, front_end, refusals::kServerBusy, "total connect rate");
+      return refuse(c, front_end, Refusal::kTotalConnectRate, refusals::kServerBusy,
+                    "total connect rate");
   }
   if (clients_.size() >= client_cap_) {
-    return refuse(c, front_end, refusals::kServerFull, "server full");
+    return refuse(c, front_end, Refusal::kServerFull, refusals::kServerFull, "server full");
   }
   std::uint32_t& from_here = per_address_[c.peer().limit_key()];
   if (config_.max_per_ip != 0 && from_here >= config_.max_per_ip) {
-    return refuse(c, front_end, refusals::kTooManyFromAddress, "per-address limit");
+    return refuse(c, front_end, Refusal::kPerAddress, refusals::kTooManyFromAddress,
+                  "per-address limit");
   }
   ++from_here;
+  ++stats_.by_protocol[protocol_index(front_end)].accepted;
   // Each session is owned by its connection and deletes itself in on_close.
   if (front_end == FrontEnd::kIrc) {
     new IrcSession(*this, c, cloak_.host_for(c.peer()));
@@ -182,8 +207,9 @@ void Server::accept(reactor::Connection& c, FrontEnd front_end) {
 
 // A TLS client is refused before its handshake, so it cannot be told why: the
 // refusal must not cost the crypto it is there to save.
-void Server::refuse(reactor::Connection& c, FrontEnd front_end, const char* why,
+void Server::refuse(reactor::Connection& c, FrontEnd front_end, Refusal reason, const char* why,
                     const char* log_reason) {
+  stats_.refuse(reason);
   spdlog::info("refused {}: {}", c.peer().to_string(), log_reason);
   if (c.is_encrypted()) return c.close(reactor::CloseReason::kByServer);
   c.send(front_end == FrontEnd::kIrc ? reactor::format_line("ERROR :{}", why)
@@ -204,6 +230,7 @@ void Server::on_accept_error(int uv_error) {
 }
 
 void Server::on_proxy_refused(const reactor::PeerAddress& from, std::string_view why) {
+  stats_.refuse(Refusal::kProxyHeader);
   spdlog::info("refused {}: {}", from.to_string(), why);
 }
 
@@ -211,8 +238,10 @@ void Server::on_client_open(Client& c) {
   clients_.push_back(c);
 }
 
-void Server::on_client_closed(Client& c) {
+void Server::on_client_closed(Client& c, Disconnect why) {
+  stats_.disconnect(why);
   clients_.remove(c);
+  if (shutting_down_ && clients_.empty()) stop_http();
   const auto it = per_address_.find(c.connection().peer().limit_key());
   if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
   if (c.throttled()) std::erase(throttled_, &c);
@@ -220,6 +249,7 @@ void Server::on_client_closed(Client& c) {
 }
 
 void Server::throttle(Client& c) {
+  ++stats_.flood_pauses;
   throttled_.push_back(&c);
   if (!throttle_timer_.active()) throttle_timer_.start(kThrottleTickMs, kThrottleTickMs);
 }
@@ -259,6 +289,16 @@ void Server::shutdown() {
     c->say_goodbye(c->front_end() == FrontEnd::kIrc ? irc : plain);
     c = next;
   }
+  // /readyz answers 503 while the goodbyes drain; the metrics listeners do not
+  // keep chatd running once the last client is gone.
+  for (const auto& l : http_listeners_)
+    l->unref();
+  if (clients_.empty()) stop_http();
+}
+
+void Server::stop_http() {
+  http_listeners_.clear();
+  http_.close_all();
 }
 
 void Server::reload() {
@@ -287,6 +327,50 @@ void Server::reload_certificate() {
   for (reactor::Listener* l : tls_listeners_)
     l->set_tls(certificate_);
   log_certificate(*certificate_, "TLS certificate reloaded:");
+}
+
+// GET /metrics, /livez (the loop answers: alive), /readyz (503 while shutting
+// down or full, so a load balancer sends new users elsewhere).
+reactor::HttpResponse Server::answer_http(const reactor::HttpRequest& request) {
+  ++stats_.http_requests;
+  reactor::HttpResponse r;
+  r.fields.emplace_back("Cache-Control", "no-store");
+  const std::string_view path = request.path();
+  if (path == "/metrics") {
+    r.content_type = PrometheusText::kContentType;
+    r.body = metrics_page();
+  } else if (path == "/livez") {
+    r.body = "ok\n";
+  } else if (path == "/readyz") {
+    if (shutting_down_) {
+      r.status = 503;
+      r.body = "draining\n";
+    } else if (clients_.size() >= client_cap_) {
+      r.status = 503;
+      r.body = "full\n";
+    } else {
+      r.body = "ok\n";
+    }
+  } else {
+    r.status = 404;
+    r.body = "not found: chatd serves /metrics, /livez and /readyz here\n";
+  }
+  return r;
+}
+
+std::string Server::metrics_page() {
+  MetricsSnapshot s{stats_, loop_.stats(), chat_};
+  for (Client* c = clients_.front(); c != nullptr; c = clients_.next(*c))
+    ++s.connections[protocol_index(c->front_end())];
+  loop_.for_each_connection([&s](reactor::Connection& c) {
+    const std::uint64_t queued = c.queued_bytes();
+    s.output_queued_bytes += queued;
+    s.output_queue_max_bytes = std::max(s.output_queue_max_bytes, queued);
+  });
+  s.flood_paused = throttled_.size();
+  s.max_clients = client_cap_;
+  s.output_limit = config_.output_limit;
+  return render_metrics(s);
 }
 
 ServiceCounters Server::counters() const {

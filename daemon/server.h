@@ -15,7 +15,9 @@
 #include "daemon/config.h"
 #include "daemon/connect_limiter.h"
 #include "daemon/host_cloak.h"
+#include "daemon/http/http_service.h"
 #include "daemon/irc/irc_service.h"
+#include "daemon/server_stats.h"
 #include "daemon/service_status.h"
 #include "daemon/systemd.h"
 #include "reactor/intrusive_list.h"
@@ -50,9 +52,11 @@ class Server final {
   bool shutting_down() const { return shutting_down_; }
   std::size_t client_count() const { return clients_.size(); }
 
+  ServerStats& stats() { return stats_; }
+
   // Client callbacks.
   void on_client_open(Client& c);
-  void on_client_closed(Client& c);
+  void on_client_closed(Client& c, Disconnect why);
   void throttle(Client& c);
   // Counts a slow consumer cut off; returns how many so far.
   std::uint64_t count_slow_consumer() { return ++slow_consumers_; }
@@ -78,7 +82,11 @@ class Server final {
   void accept(reactor::Connection& c, FrontEnd front_end);
   void on_accept_error(int uv_error);
   void on_proxy_refused(const reactor::PeerAddress& from, std::string_view why);
-  void refuse(reactor::Connection& c, FrontEnd front_end, const char* why, const char* log_reason);
+  void refuse(reactor::Connection& c, FrontEnd front_end, Refusal reason, const char* why,
+              const char* log_reason);
+  reactor::HttpResponse answer_http(const reactor::HttpRequest& request);
+  std::string metrics_page();
+  void stop_http();
   void resume_throttled();
   void apply(const Config& config);
   void set_client_cap();
@@ -95,6 +103,10 @@ class Server final {
   std::vector<std::unique_ptr<reactor::Listener>> listeners_;
   std::vector<reactor::Listener*> tls_listeners_;
   std::vector<reactor::Listener*> proxy_listeners_;
+  // metrics:// listeners outlive the others at shutdown, so /readyz can say so.
+  std::vector<std::unique_ptr<reactor::Listener>> http_listeners_;
+  HttpService http_;
+  ServerStats stats_;
   std::shared_ptr<const reactor::TlsContext> certificate_;  // loaded with the first +tls listener
   reactor::IntrusiveList<Client, ClientTag> clients_;
   std::unordered_map<std::string, std::uint32_t> per_address_;  // PeerAddress::limit_key()

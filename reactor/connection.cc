@@ -43,6 +43,10 @@ void Connection::send(MessageRef m) {
   loop_.mark_dirty(*this);
 }
 
+TrafficStats& Connection::traffic() {
+  return loop_.stats_.traffic[traffic_class_];
+}
+
 std::uint64_t Connection::backlog_ms() const {
   return queued_bytes() == 0 ? 0 : loop_.now_ms() - behind_since_ms_;
 }
@@ -106,6 +110,10 @@ void Connection::close(CloseReason why) {
     wait->owner->on_proxy_refused(peer_, why == CloseReason::kHandshakeTimeout
                                              ? "no PROXY header in time"
                                              : "closed before its PROXY header");
+  }
+  if (tls_ && !ready_) {
+    if (why == CloseReason::kHandshakeTimeout) ++loop_.stats_.tls_handshakes_timed_out;
+    if (why == CloseReason::kHandshakeFailed) ++loop_.stats_.tls_handshakes_failed;
   }
   loop_.on_connection_closing(*this);
   if (ConnectionHandler* h = handler_) {
@@ -239,6 +247,7 @@ void Connection::on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
 void Connection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   auto* c = static_cast<Connection*>(s->data);
   if (nread > 0) {
+    c->traffic().bytes_read += static_cast<std::uint64_t>(nread);
     if (c->draining_) return;  // read only so that the close is clean
     if (c->proxy_wait_) {
       c->read_proxy_header(buf->base, static_cast<std::size_t>(nread));
@@ -396,6 +405,7 @@ void Connection::resume_handshake() {
 }
 
 void Connection::become_ready() {
+  if (tls_) ++loop_.stats_.tls_handshakes_ok;
   ready_ = true;
   loop_.on_connection_ready(*this);
   loop_.mark_dirty(*this);
@@ -449,6 +459,10 @@ void Connection::flush() {
       close(CloseReason::kWriteError);
       return;
     }
+    LoopStats& stats = loop_.stats_;
+    ++stats.writes;
+    stats.iovecs_per_write.record(static_cast<double>(n));
+    traffic().bytes_written += static_cast<std::uint64_t>(r);
     out.consume(static_cast<std::size_t>(r));
     if (static_cast<std::size_t>(r) < total_bytes(bufs, n)) break;
   }
@@ -477,6 +491,7 @@ bool Connection::seal_output() {
 void Connection::write_remainder() {
   uv_buf_t bufs[kMaxBufs];
   const std::size_t n = wire().fill(bufs, kMaxBufs);
+  ++loop_.stats_.partial_writes;
   write_req_ = new uv_write_t;
   write_req_->data = this;
   const int r = uv_write(write_req_, stream(), bufs, static_cast<unsigned>(n), on_write);
@@ -498,6 +513,7 @@ void Connection::on_write(uv_write_t* req, int status) {
     c->close(CloseReason::kWriteError);
     return;
   }
+  c->traffic().bytes_written += written;
   c->wire().consume(written);
   c->check_output_limits();
   if (c->queued_bytes() != 0 || c->draining_) c->loop_.mark_dirty(*c);

@@ -19,6 +19,7 @@
 #include "reactor/close_reason.h"
 #include "reactor/intrusive_list.h"
 #include "reactor/line_framer.h"
+#include "reactor/loop_stats.h"
 #include "reactor/message.h"
 #include "reactor/output_queue.h"
 #include "reactor/telnet_filter.h"
@@ -45,6 +46,9 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   Connection& operator=(const Connection&) = delete;
 
   void set_handler(ConnectionHandler* handler) { handler_ = handler; }
+  // Which of the loop's traffic counters (LoopStats::traffic) this connection's
+  // bytes go to: the owner's classification, below kTrafficClasses.
+  void set_traffic_class(std::uint8_t c) { traffic_class_ = c; }
   const PeerAddress& peer() const { return peer_; }
   Loop& loop() const { return loop_; }
 
@@ -146,6 +150,7 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   // Called by the loop before it sleeps: runs a deferred close, or flushes.
   bool has_deferred_close() const { return close_deferred_; }
   void run_deferred_close() { close(deferred_reason_); }
+  TrafficStats& traffic();
   uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
   uv_handle_t* handle() { return reinterpret_cast<uv_handle_t*>(&tcp_); }
 
@@ -191,7 +196,8 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   bool handshaking_ = false;  // in the loop's handshaking list
   bool secured_by_proxy_ = false;
   bool handshake_deferred_ = false;  // waiting for the next turn's handshake budget
-  std::uint32_t deferred_slot_ = 0;  // where, in the loop's list of those waiting
+  std::uint8_t traffic_class_ = 0;
+  std::uint32_t deferred_slot_ = 0;                    // where, in the loop's list of those waiting
   CloseReason drain_reason_ = CloseReason::kByServer;  // reported when a drain ends
   bool close_deferred_ = false;
   CloseReason deferred_reason_ = CloseReason::kByServer;

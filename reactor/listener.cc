@@ -78,6 +78,10 @@ void Listener::listen(int backlog, const std::string& what) {
   }
 }
 
+void Listener::unref() {
+  uv_unref(tcp_.handle());
+}
+
 std::string Listener::local_address() const {
   sockaddr_storage ss{};
   int len = sizeof ss;

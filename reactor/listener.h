@@ -46,6 +46,8 @@ class Listener {
 
   // The address actually bound, e.g. "127.0.0.1:40123" after asking for port 0.
   std::string local_address() const;
+  // The listener no longer keeps the loop running on its own.
+  void unref();
 
   // Serves TLS with `context` from the next connection on (a reload swaps it;
   // connections already open keep theirs). Null: plain TCP.

@@ -16,6 +16,8 @@ namespace {
 constexpr std::uint64_t kSweepIntervalMs = 1000;
 // How often a connection that has sent its FIN checks that the peer has it all.
 constexpr std::uint64_t kFarewellPollMs = 10;
+// The period of the timer whose lateness is the loop's lag.
+constexpr std::uint64_t kLagTickMs = 100;
 }  // namespace
 
 Loop::Loop() : read_buffer_(std::make_unique<char[]>(kReadBufferSize)) {
@@ -34,6 +36,15 @@ Loop::Loop() : read_buffer_(std::make_unique<char[]>(kReadBufferSize)) {
   uv_unref(sweep_timer_->handle());
   handshake_idle_ = std::make_unique<UvHandle<uv_idle_t>>(&loop_, uv_idle_init, this);
   farewell_timer_ = std::make_unique<UvHandle<uv_timer_t>>(&loop_, uv_timer_init, this);
+  check_ = std::make_unique<UvHandle<uv_check_t>>(&loop_, uv_check_init, this);
+  uv_check_start(check_->get(), [](uv_check_t* c) { static_cast<Loop*>(c->data)->after_poll(); });
+  uv_unref(check_->handle());
+  lag_timer_ = std::make_unique<UvHandle<uv_timer_t>>(&loop_, uv_timer_init, this);
+  lag_expected_ns_ = uv_hrtime() + kLagTickMs * 1000000;
+  uv_timer_start(
+      lag_timer_->get(), [](uv_timer_t* t) { static_cast<Loop*>(t->data)->on_lag_tick(); },
+      kLagTickMs, kLagTickMs);
+  uv_unref(lag_timer_->handle());
 }
 
 Loop::~Loop() {
@@ -46,6 +57,8 @@ Loop::~Loop() {
   prepare_.reset();
   sweep_timer_.reset();
   farewell_timer_.reset();
+  check_.reset();
+  lag_timer_.reset();
   handshake_idle_.reset();
   // Runs the pending close callbacks. A pass cut short by a stop() left over from
   // outside run() only clears libuv's stop flag, hence a second one.
@@ -209,6 +222,22 @@ void Loop::before_sleep() {
     dirty_.remove(*c);
     c->flush();
   }
+  ++stats_.iterations;
+  if (poll_end_ns_ != 0) {
+    stats_.busy_seconds.record(static_cast<double>(uv_hrtime() - poll_end_ns_) / 1e9);
+    poll_end_ns_ = 0;
+  }
+}
+
+void Loop::after_poll() {
+  poll_end_ns_ = uv_hrtime();
+}
+
+void Loop::on_lag_tick() {
+  const std::uint64_t now = uv_hrtime();
+  stats_.lag_seconds.record(
+      now > lag_expected_ns_ ? static_cast<double>(now - lag_expected_ns_) / 1e9 : 0.0);
+  lag_expected_ns_ = now + kLagTickMs * 1000000;
 }
 
 void Loop::sweep() {

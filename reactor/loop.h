@@ -12,6 +12,7 @@
 
 #include "reactor/close_reason.h"
 #include "reactor/intrusive_list.h"
+#include "reactor/loop_stats.h"
 #include "reactor/uv_handle.h"
 
 namespace chatd::reactor {
@@ -62,6 +63,7 @@ class Loop {
 
   // TLS handshake steps put off to a later turn by handshakes_per_turn, so far.
   std::uint64_t handshakes_deferred() const { return handshakes_deferred_; }
+  const LoopStats& stats() const { return stats_; }
 
   // Open connections, graceful closes in progress included.
   std::size_t connection_count() const {
@@ -96,6 +98,8 @@ class Loop {
   void check_farewells();
   void mark_dirty(Connection& c);
   void before_sleep();
+  void after_poll();
+  void on_lag_tick();
   void sweep();
   char* read_buffer() { return read_buffer_.get(); }
   // TLS: where records are decrypted to, and where plaintext is gathered to be
@@ -126,6 +130,11 @@ class Loop {
   std::unique_ptr<UvHandle<uv_timer_t>> sweep_timer_;
   std::unique_ptr<UvHandle<uv_timer_t>> farewell_timer_;  // runs while farewells_watched_
   std::size_t farewells_watched_ = 0;
+  LoopStats stats_;
+  std::unique_ptr<UvHandle<uv_check_t>> check_;      // marks when the wait for events ended
+  std::unique_ptr<UvHandle<uv_timer_t>> lag_timer_;  // measures how late timers fire
+  std::uint64_t poll_end_ns_ = 0;                    // 0: not in a busy stretch
+  std::uint64_t lag_expected_ns_ = 0;
 };
 
 }  // namespace chatd::reactor

@@ -10,6 +10,9 @@ Message* Message::create(std::string_view bytes, std::string_view suffix) {
   const std::size_t size = bytes.size() + suffix.size();
   void* block = ::operator new(sizeof(Message) + size);
   auto* m = new (block) Message(static_cast<std::uint32_t>(size));
+  ++live_.blocks;
+  live_.bytes += size;
+  ++live_.refs;
   char* out = reinterpret_cast<char*>(m + 1);
   // memcpy from an empty view's null data() is undefined, even for 0 bytes.
   if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
@@ -18,6 +21,8 @@ Message* Message::create(std::string_view bytes, std::string_view suffix) {
 }
 
 void Message::destroy() {
+  --live_.blocks;
+  live_.bytes -= size_;
   ::operator delete(this);
 }
 

@@ -20,6 +20,15 @@ namespace chatd::reactor {
 //   ^ Message         ^ data()
 //
 // The count is a plain integer: everything runs on the loop's one thread.
+
+// Every block alive in this process, its bytes and the references to it: refs
+// times bytes over blocks is what a copy per recipient would have cost.
+struct LiveMessages {
+  std::uint64_t blocks = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t refs = 0;
+};
+
 class Message {
  public:
   Message(const Message&) = delete;
@@ -35,17 +44,24 @@ class Message {
   void retain() {
     assert(refs_ != 0);
     ++refs_;
+    ++live_.refs;
   }
   void release() {
     assert(refs_ != 0);
+    --live_.refs;
     if (--refs_ == 0) destroy();
   }
+
+  static const LiveMessages& live() { return live_; }
 
  private:
   explicit Message(std::uint32_t size) : size_(size) {}
   // Out of line: the rare path, and g++ 12's -Wuse-after-free misreads the
   // inlined delete in callers that release several references.
   void destroy();
+
+  // One thread: chatd's loop (and each tool's own single loop).
+  inline static LiveMessages live_;
 
   std::uint32_t refs_ = 1;
   std::uint32_t size_;

@@ -182,6 +182,7 @@ void Chat::relay_said(User& u, Room& r, Event& e, std::size_t lines) {
   r.broadcast(cache);
   if (!u.in_room(r)) u.deliver(cache);  // the echo, for a front end that shows one
   keep_in_history(r, cache, lines);
+  fanout_.record(static_cast<double>(r.size()));
   u.last_spoke_ = e.time_ms / 1000;
   messages_relayed_ += lines;
 }

@@ -4,6 +4,7 @@
 // protocol's words, the model holds the rules.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -16,6 +17,7 @@
 #include "daemon/chat/nick_registry.h"
 #include "daemon/chat/room_registry.h"
 #include "daemon/chat/user.h"
+#include "reactor/histogram.h"
 
 namespace chatd {
 
@@ -103,6 +105,8 @@ class Chat {
             std::string_view client_tags = {});
   // Lines relayed to rooms since start (systemd STATUS= shows the rate).
   std::uint64_t messages_relayed() const { return messages_relayed_; }
+  // Members of the room each relayed run went to.
+  const reactor::Histogram& fanout() const { return fanout_; }
 
   // ---- history
   // How lines are rendered to be kept: by the front ends, which the model does
@@ -195,6 +199,9 @@ class Chat {
   PendingSaid pending_;
   std::uint64_t neighbour_mark_ = 0;
   std::uint64_t messages_relayed_ = 0;
+  static constexpr std::array<double, 16> kFanoutBounds = {1,   2,   5,   10,  20,  50,  100, 200,
+                                                           500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5};
+  reactor::Histogram fanout_{kFanoutBounds};
 };
 
 template <class F>

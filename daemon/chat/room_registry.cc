@@ -25,6 +25,13 @@ void RoomRegistry::erase(const Room& room) {
   rooms_.erase(fold_case(room.name()));
 }
 
+std::size_t RoomRegistry::largest_size() const {
+  std::size_t largest = 0;
+  for (const auto& [key, room] : rooms_)
+    largest = std::max(largest, room->size());
+  return largest;
+}
+
 std::vector<const Room*> RoomRegistry::by_size() const {
   std::vector<const Room*> out;
   out.reserve(rooms_.size());

@@ -24,6 +24,8 @@ class RoomRegistry {
   void erase(const Room& room);
 
   std::size_t size() const { return rooms_.size(); }
+  // Members of the largest room (0 without rooms); a scan.
+  std::size_t largest_size() const;
   // All rooms, largest first, then by name: the order /rooms and LIST show.
   std::vector<const Room*> by_size() const;
 

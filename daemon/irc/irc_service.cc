@@ -68,7 +68,7 @@ void IrcService::sweep() {
   const std::uint64_t now = loop_.now_ms();
   while (IrcSession* s = registering_.front()) {
     if (now - s->watched_since_ms() < registration_timeout_ms_) break;
-    s->disconnect("registration timed out", true);
+    s->disconnect("registration timed out", true, Disconnect::kRegistrationTimeout);
   }
   for (IrcSession* s = registered_.front(); s != nullptr;) {
     IrcSession* next = registered_.next(*s);
@@ -77,7 +77,8 @@ void IrcService::sweep() {
     if (!s->ping_sent()) {
       s->send_ping();
     } else if (silent >= 2 * ping_interval_ms_) {
-      s->disconnect(fmt::format("ping timeout: {} seconds", silent / 1000), true);
+      s->disconnect(fmt::format("ping timeout: {} seconds", silent / 1000), true,
+                    Disconnect::kPingTimeout);
     }
     s = next;
   }

@@ -84,10 +84,11 @@ void IrcSession::deliver(RenderCache& cache) {
   const irc::IrcVariant v = irc::variant_for(e, caps_);
   const reactor::MessageRef& m =
       cache.get(irc::slot_of(v), [v](const Event& ev) { return irc::render_irc(ev, v); });
-  if (m) send(m);
+  if (m) deliver_rendering(m);
 }
 
 void IrcSession::on_line(reactor::Connection& c, std::string_view line) {
+  count_line();
   irc().heard(*this);
   if (!heard_anything_) {
     heard_anything_ = true;
@@ -143,10 +144,11 @@ void IrcSession::on_close(reactor::Connection& c, CloseReason why) {
   delete this;
 }
 
-void IrcSession::disconnect(std::string_view reason, bool server_reason) {
+void IrcSession::disconnect(std::string_view reason, bool server_reason, Disconnect why) {
   irc().unwatch(*this);
   // Already saying goodbye (shutdown, or the peer closed its side): nothing more to say.
   if (!connection().is_open() || connection().is_draining()) return;
+  set_disconnect(why);
   const std::string text = server_reason || reason.empty()
                                ? std::string(reason.empty() ? "Quit" : reason)
                                : fmt::format("Quit: {}", reason);

@@ -56,8 +56,8 @@ class IrcSession final : public Client, public User, public reactor::ListHook<Ir
   void send_paged(std::unique_ptr<irc::PagedReply> reply);
 
   // Leaves the chat with `reason` (what the rooms see in the QUIT), tells the
-  // client with an ERROR line and closes once that is written.
-  void disconnect(std::string_view reason, bool server_reason);
+  // client with an ERROR line and closes once that is written; `why` is counted.
+  void disconnect(std::string_view reason, bool server_reason, Disconnect why);
 
   // ---- registration, driven by the registration commands
   void set_caps(irc::Caps caps);

@@ -130,7 +130,7 @@ void ping(IrcSession& s, const IrcMessage& m) {
 void pong(IrcSession&, const IrcMessage&) {}
 
 void quit(IrcSession& s, const IrcMessage& m) {
-  s.disconnect(user_text(m.arg(0), kMaxReasonBytes), false);
+  s.disconnect(user_text(m.arg(0), kMaxReasonBytes), false, Disconnect::kQuit);
 }
 
 }  // namespace chatd::irc

@@ -66,7 +66,7 @@ void PlainSession::deliver(RenderCache& cache) {
       break;
     case Event::Kind::kKick:
       if (e.subject == this) {
-        send(cache.get(variant::kPlainSubject, render_plain_for_subject));
+        deliver_rendering(cache.get(variant::kPlainSubject, render_plain_for_subject));
         return;
       }
       break;
@@ -81,10 +81,13 @@ void PlainSession::deliver(RenderCache& cache) {
     default:  // said: no echo, but a private line to oneself arrives
       if (mine && e.subject != this) return;
   }
-  if (const reactor::MessageRef& m = cache.get(variant::kPlain, render_plain)) send(m);
+  if (const reactor::MessageRef& m = cache.get(variant::kPlain, render_plain)) {
+    deliver_rendering(m);
+  }
 }
 
 void PlainSession::on_line(reactor::Connection&, std::string_view line) {
+  count_line();
   charge_line();
   handle(line);
 }
@@ -129,6 +132,7 @@ void PlainSession::on_close(reactor::Connection& c, CloseReason why) {
 }
 
 void PlainSession::quit(std::string_view reason) {
+  set_disconnect(Disconnect::kQuit);
   leave_chat(reason, false, true);
   send(format_line(replies::kBye));
   connection().close_when_drained();

@@ -84,6 +84,13 @@ TEST(SystemdUnits, ServiceIsHardenedAndEachSocketNamesItsProtocolAndPort) {
     EXPECT_TRUE(has_line(ircs, line)) << "chatd-ircs.socket lacks " << line;
   }
   EXPECT_FALSE(has_line(service, "Requires=.*chatd-ircs.socket.*"));
+  // The metrics socket is loopback only, and off until enabled.
+  const std::string metrics = read_file(kUnits / "chatd-metrics.socket");
+  for (const char* line :
+       {"ListenStream=127.0.0.1:9100", "FileDescriptorName=metrics", "Service=chatd.service"}) {
+    EXPECT_TRUE(has_line(metrics, line)) << "chatd-metrics.socket lacks " << line;
+  }
+  EXPECT_FALSE(has_line(service, "Requires=.*chatd-metrics.socket.*"));
 }
 
 TEST(SystemdUnits, ExampleConfigLoadsWithFloodControlOn) {
@@ -103,6 +110,7 @@ TEST(SystemdUnits, InstallPutsBinaryUnitsAndConfigUnderThePrefix) {
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd.socket"));
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-irc.socket"));
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-ircs.socket"));
+  EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-metrics.socket"));
   ASSERT_TRUE(fs::exists(config));
   EXPECT_TRUE(has_line(read_file(service), "ExecStart=" + (prefix.path / "bin/chatd").string() +
                                                " --config " + config.string()));
@@ -123,7 +131,7 @@ TEST(SystemdUnits, VerifyIsSilent) {
   const ToolResult r =
       run_tool({"systemd-analyze", "verify", "--man=no", (units / "chatd.service").string(),
                 (units / "chatd.socket").string(), (units / "chatd-irc.socket").string(),
-                (units / "chatd-ircs.socket").string()},
+                (units / "chatd-ircs.socket").string(), (units / "chatd-metrics.socket").string()},
                within(30s));
   EXPECT_EQ(r.exit_code(), 0) << r.output;
   EXPECT_EQ(r.output, "");

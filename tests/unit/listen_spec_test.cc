@@ -99,10 +99,10 @@ TEST(ListenSpec, RejectsWebAsNotSupportedByThisVersion) {
   EXPECT_TRUE(mentions(e, "web")) << e;
 }
 
-TEST(ListenSpec, RejectsMetricsAsNotSupportedByThisVersion) {
-  const std::string e = error_of("metrics://127.0.0.1:9100");
-  EXPECT_TRUE(mentions(e, "not supported by this version")) << e;
-  EXPECT_TRUE(mentions(e, "metrics")) << e;
+TEST(ListenSpec, MetricsListenersParse) {
+  const ListenSpec m = parse_listen_spec("metrics://127.0.0.1:9100");
+  EXPECT_EQ(m.scheme, Scheme{FrontEnd::kMetrics});
+  EXPECT_EQ(m.to_string(), "metrics://127.0.0.1:9100");
 }
 
 TEST(ListenSpec, TlsListenersParseForBothProtocols) {

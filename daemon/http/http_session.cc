@@ -1,0 +1,68 @@
+// HttpSession: request heads line by line, answered as each completes.
+#include "daemon/http/http_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/http/http_service.h"
+#include "reactor/http/http_response.h"
+
+namespace chatd {
+namespace {
+// A server of tiny GET responses takes no line longer than its whole head.
+constexpr std::size_t kMaxLineBytes = reactor::HttpRequestParser::kMaxHeadBytes;
+// The traffic class of HTTP connections (LoopStats::traffic); chat users use 0 and 1.
+constexpr std::uint8_t kHttpTraffic = 2;
+}  // namespace
+
+HttpSession::HttpSession(HttpService& service, reactor::Connection& connection)
+    : service_(service),
+      conn_(connection),
+      deadline_ms_(service.now_ms() + HttpService::kRequestTimeoutMs) {
+  conn_.set_handler(this);
+  conn_.set_telnet_filter(false);
+  conn_.set_max_line_bytes(kMaxLineBytes);
+  conn_.set_traffic_class(kHttpTraffic);
+}
+
+void HttpSession::on_line(reactor::Connection&, std::string_view line) {
+  handle(parser_.feed_line(line));
+}
+
+void HttpSession::on_line_too_long(reactor::Connection&) {
+  handle(parser_.line_too_long());
+}
+
+void HttpSession::handle(reactor::HttpRequestParser::Status status) {
+  using Status = reactor::HttpRequestParser::Status;
+  if (status == Status::kIncomplete) return;
+  if (status == Status::kBad) {
+    spdlog::debug("bad HTTP request from {}: {}", conn_.peer().to_string(), parser_.error());
+    reactor::HttpResponse r;
+    r.status = parser_.error_status();
+    r.body = parser_.error() + "\n";
+    r.close = true;
+    conn_.send(reactor::render_response(r, false));
+    return conn_.close_when_drained();
+  }
+  const reactor::HttpRequest& request = parser_.request();
+  reactor::HttpResponse r;
+  if (request.method == "GET" || request.method == "HEAD") {
+    r = service_.respond(request);
+  } else {
+    r.status = 405;
+    r.body = "only GET and HEAD\n";
+    r.fields.emplace_back("Allow", "GET, HEAD");
+  }
+  r.close = r.close || !request.keep_alive();
+  conn_.send(reactor::render_response(r, request.method == "HEAD"));
+  if (r.close) return conn_.close_when_drained();
+  parser_.reset();
+  deadline_ms_ = service_.now_ms() + HttpService::kRequestTimeoutMs;
+}
+
+void HttpSession::on_close(reactor::Connection&, reactor::CloseReason) {
+  service_.forget(*this);
+  delete this;
+}
+
+}  // namespace chatd

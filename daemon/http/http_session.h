@@ -1,0 +1,44 @@
+// HttpSession: one HTTP/1.1 connection to a metrics listener. GET and HEAD
+// requests are answered in order as they complete (pipelining works), the
+// connection is kept alive unless either side asks otherwise, and a bad
+// request is answered with its status and closed.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "reactor/connection.h"
+#include "reactor/connection_handler.h"
+#include "reactor/http/http_request.h"
+#include "reactor/intrusive_list.h"
+
+namespace chatd {
+
+class HttpService;
+struct HttpSessionTag;
+
+class HttpSession final : public reactor::ConnectionHandler,
+                          public reactor::ListHook<HttpSessionTag> {
+ public:
+  // Owned by its connection: deletes itself when the connection closes.
+  HttpSession(HttpService& service, reactor::Connection& connection);
+
+  reactor::Connection& connection() const { return conn_; }
+  // When the next request must be complete: the service's sweep closes it then.
+  std::uint64_t deadline_ms() const { return deadline_ms_; }
+
+  void on_line(reactor::Connection& c, std::string_view line) override;
+  void on_line_too_long(reactor::Connection& c) override;
+  void on_close(reactor::Connection& c, reactor::CloseReason why) override;
+
+ private:
+  ~HttpSession() = default;
+  void handle(reactor::HttpRequestParser::Status status);
+
+  HttpService& service_;
+  reactor::Connection& conn_;
+  reactor::HttpRequestParser parser_;
+  std::uint64_t deadline_ms_;
+};
+
+}  // namespace chatd

@@ -1,0 +1,46 @@
+// HTTP/1.1 responses.
+#include "reactor/http/http_response.h"
+
+#include <fmt/format.h>
+
+namespace chatd::reactor {
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Unknown";
+  }
+}
+
+MessageRef render_response(const HttpResponse& r, bool head) {
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out),
+                 "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n", r.status,
+                 reason_phrase(r.status), r.content_type, r.body.size());
+  for (const auto& [name, value] : r.fields)
+    fmt::format_to(std::back_inserter(out), "{}: {}\r\n", name, value);
+  if (r.close) fmt::format_to(std::back_inserter(out), "Connection: close\r\n");
+  out.append(std::string_view("\r\n"));
+  if (!head) out.append(r.body);
+  return MessageRef(Message::create({out.data(), out.size()}));
+}
+
+}  // namespace chatd::reactor
