@@ -11,6 +11,7 @@
 #include "daemon/irc/irc_session.h"
 #include "daemon/logging.h"
 #include "daemon/metrics/metrics_page.h"
+#include "daemon/metrics/process_stats.h"
 #include "daemon/metrics/prometheus_text.h"
 #include "daemon/plain/plain_render.h"
 #include "daemon/plain/plain_session.h"
@@ -94,6 +95,7 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
   forget_timer_.unref();
   loop_.set_limits(connection_limits(config_));
   set_client_cap();
+  base_fds_ = count_open_fds();
 }
 
 Server::~Server() {
@@ -236,10 +238,12 @@ void Server::on_proxy_refused(const reactor::PeerAddress& from, std::string_view
 
 void Server::on_client_open(Client& c) {
   clients_.push_back(c);
+  ++stats_.by_protocol[protocol_index(c.front_end())].connected;
 }
 
 void Server::on_client_closed(Client& c, Disconnect why) {
   stats_.disconnect(why);
+  --stats_.by_protocol[protocol_index(c.front_end())].connected;
   clients_.remove(c);
   if (shutting_down_ && clients_.empty()) stop_http();
   const auto it = per_address_.find(c.connection().peer().limit_key());
@@ -360,8 +364,6 @@ reactor::HttpResponse Server::answer_http(const reactor::HttpRequest& request) {
 
 std::string Server::metrics_page() {
   MetricsSnapshot s{stats_, loop_.stats(), chat_};
-  for (Client* c = clients_.front(); c != nullptr; c = clients_.next(*c))
-    ++s.connections[protocol_index(c->front_end())];
   loop_.for_each_connection([&s](reactor::Connection& c) {
     const std::uint64_t queued = c.queued_bytes();
     s.output_queued_bytes += queued;
@@ -370,6 +372,7 @@ std::string Server::metrics_page() {
   s.flood_paused = throttled_.size();
   s.max_clients = client_cap_;
   s.output_limit = config_.output_limit;
+  s.open_fds = base_fds_ + listeners_.size() + http_listeners_.size() + loop_.connection_count();
   return render_metrics(s);
 }
 

@@ -116,6 +116,9 @@ class Server final {
   ConnectLimiter connect_limiter_;
   reactor::Timer forget_timer_;  // drops refilled per-address connect buckets
   std::size_t client_cap_ = 0;   // max_clients, lowered to fit the fd limit
+  // Descriptors open before any listener: with one per listener and connection
+  // since, what process_open_fds reports, without listing 10,000 of them.
+  std::uint64_t base_fds_ = 0;
   std::uint64_t accept_errors_ = 0;
   std::uint64_t slow_consumers_ = 0;
   std::uint64_t last_accept_error_log_ms_ = 0;

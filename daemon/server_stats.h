@@ -58,6 +58,7 @@ inline std::size_t protocol_index(FrontEnd f) {
 }
 
 struct ProtocolStats {
+  std::uint64_t connected = 0;  // users now
   std::uint64_t accepted = 0;
   std::uint64_t lines_received = 0;
   std::uint64_t deliveries = 0;  // references queued to users of this protocol

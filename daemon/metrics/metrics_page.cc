@@ -47,7 +47,7 @@ void counter(PrometheusText& t, std::string_view name, std::string_view help, U 
 
 void connections(PrometheusText& t, const MetricsSnapshot& s) {
   per_protocol(t, "chatd_connections", "gauge", "Users connected, by protocol.",
-               [&](std::size_t p) { return s.connections[p]; });
+               [&](std::size_t p) { return s.server.by_protocol[p].connected; });
   per_protocol(t, "chatd_connections_accepted_total", "counter",
                "Connections admitted as users, by protocol.",
                [&](std::size_t p) { return s.server.by_protocol[p].accepted; });
@@ -119,13 +119,13 @@ void loop(PrometheusText& t, const MetricsSnapshot& s) {
   t.sample("chatd_build_info", U{1}, {{"version", CHATD_VERSION}, {"commit", CHATD_COMMIT}});
 }
 
-void process(PrometheusText& t) {
+void process(PrometheusText& t, const MetricsSnapshot& s) {
   const ProcessStats p = read_process_stats();
   t.family("process_cpu_seconds_total", "counter", "User and system CPU time, seconds.");
   t.sample("process_cpu_seconds_total", p.cpu_seconds);
   gauge(t, "process_resident_memory_bytes", "Resident memory, bytes.", p.resident_bytes);
   gauge(t, "process_virtual_memory_bytes", "Virtual memory, bytes.", p.virtual_bytes);
-  gauge(t, "process_open_fds", "Open file descriptors.", p.open_fds);
+  gauge(t, "process_open_fds", "Open file descriptors.", s.open_fds);
   gauge(t, "process_max_fds", "The file descriptor limit.", p.max_fds);
   t.family("process_start_time_seconds", "gauge", "Start time since the Unix epoch, seconds.");
   t.sample("process_start_time_seconds", p.start_time_seconds);
@@ -139,7 +139,7 @@ std::string render_metrics(const MetricsSnapshot& s) {
   chat(t, s);
   output(t, s);
   loop(t, s);
-  process(t);
+  process(t, s);
   return t.take();
 }
 

@@ -20,12 +20,12 @@ struct MetricsSnapshot {
   const ServerStats& server;
   const reactor::LoopStats& loop;
   const Chat& chat;
-  std::array<std::size_t, kChatProtocols> connections{};  // users, by protocol
-  std::uint64_t output_queued_bytes = 0;                  // all connections
-  std::uint64_t output_queue_max_bytes = 0;               // the largest queue
+  std::uint64_t output_queued_bytes = 0;     // all connections
+  std::uint64_t output_queue_max_bytes = 0;  // the largest queue
   std::size_t flood_paused = 0;
   std::size_t max_clients = 0;  // as in force (lowered to fit the fd limit)
   std::size_t output_limit = 0;
+  std::uint64_t open_fds = 0;
 };
 
 std::string render_metrics(const MetricsSnapshot& s);

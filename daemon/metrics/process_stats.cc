@@ -24,6 +24,8 @@ std::uint64_t boot_time_seconds() {
   return 0;
 }
 
+}  // namespace
+
 std::uint64_t count_open_fds() {
   DIR* d = opendir("/proc/self/fd");
   if (d == nullptr) return 0;
@@ -34,8 +36,6 @@ std::uint64_t count_open_fds() {
   closedir(d);
   return n > 0 ? n - 1 : 0;  // less the one this walk holds open
 }
-
-}  // namespace
 
 ProcessStats read_process_stats() {
   ProcessStats p;
@@ -53,13 +53,13 @@ ProcessStats read_process_stats() {
     for (int i = 3; i <= 24 && fields >> field; ++i) {
       if (i == 14 || i == 15) p.cpu_seconds += std::stod(field) / ticks;
       if (i == 22) {
-        p.start_time_seconds = static_cast<double>(boot_time_seconds()) + std::stod(field) / ticks;
+        static const std::uint64_t boot = boot_time_seconds();  // it never changes
+        p.start_time_seconds = static_cast<double>(boot) + std::stod(field) / ticks;
       }
       if (i == 23) p.virtual_bytes = std::stoull(field);
       if (i == 24) p.resident_bytes = std::stoull(field) * page;
     }
   }
-  p.open_fds = count_open_fds();
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0) p.max_fds = limit.rlim_cur;
   return p;
