@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "daemon/listen_spec.h"
 #include "daemon/server_stats.h"
@@ -38,6 +39,16 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   // knows better than the connection's close reason (a /quit, a ping timeout).
   void set_disconnect(Disconnect why) { disconnect_ = why; }
 
+  // A server operator's KILL or a server ban: the user is told `reason` in one
+  // line, its rooms hear it quit with it, and the connection closes once that
+  // line is written.
+  virtual void remove_from_server(std::string_view reason, Disconnect why) = 0;
+
+  // Server operator logins: one attempt per kOperRetryMs after a failure.
+  static constexpr std::uint64_t kOperRetryMs = 3000;
+  bool may_try_oper(std::uint64_t now_ms) const { return now_ms >= next_oper_try_ms_; }
+  void oper_failed(std::uint64_t now_ms) { next_oper_try_ms_ = now_ms + kOperRetryMs; }
+
   // Flood control, driven by the server's throttle timer.
   bool throttled() const { return throttled_; }
   bool ready_to_resume(std::uint64_t now_ms) const;
@@ -69,6 +80,7 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   TokenBucket bucket_;
   FrontEnd front_end_;
   std::optional<Disconnect> disconnect_;
+  std::uint64_t next_oper_try_ms_ = 0;
   bool throttled_ = false;
   bool held_ = false;
 };

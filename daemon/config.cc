@@ -11,12 +11,14 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iterator>
 #include <sstream>
 #include <variant>
 
 #include "daemon/config_checks.h"
+#include "reactor/password_hash.h"
 
 #ifndef CHATD_VERSION
 #define CHATD_VERSION "dev"
@@ -110,6 +112,9 @@ const Field kFields[] = {
      &Config::tls_handshake_timeout, 1, 3600},
     {"tls_session_tickets", "BOOL", "offer TLS session tickets (IRC clients do not resume)",
      &Config::tls_session_tickets},
+    {"state_dir", "DIR",
+     "where server bans are kept across restarts (empty: $STATE_DIRECTORY, else not kept)",
+     &Config::state_dir, 0, 0, check_any},
 };
 
 std::string flag_name(std::string_view key) {
@@ -270,7 +275,7 @@ std::vector<T> list_from_toml(const ListKey<T>& k, const std::string& path,
 }
 
 std::string known_keys() {
-  std::string keys = "listen, proxy_from";
+  std::string keys = "listen, proxy_from, [[oper]]";
   for (const Field& f : kFields) {
     keys += fmt::format(", {}", f.key);
   }
@@ -299,9 +304,54 @@ toml::table parse_file(const std::string& path) {
   }
 }
 
+// [[oper]] tables: a name (as nick-like as a nick: no spaces, no commas) and a
+// password_hash chatd --hash-password made.
+std::vector<OperAccount> opers_from_toml(const std::string& path, const toml::node& node) {
+  const std::string where = where_in_file(path, node, "oper");
+  const auto* array = node.as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    fail(where, "expected [[oper]] tables, each with name and password_hash");
+  }
+  std::vector<OperAccount> opers;
+  for (const toml::node& item : *array) {
+    const toml::table& t = *item.as_table();
+    const std::string at = where_in_file(path, item, "oper");
+    OperAccount a;
+    for (auto&& [key, value] : t) {
+      const auto* s = value.as_string();
+      if (key == "name" && s != nullptr) {
+        a.name = s->get();
+      } else if (key == "password_hash" && s != nullptr) {
+        a.password_hash = s->get();
+      } else {
+        fail(at, fmt::format("unknown or non-string key '{}'; an [[oper]] has name and "
+                             "password_hash",
+                             key.str()));
+      }
+    }
+    if (a.name.empty() || a.name.find_first_of(" ,\t") != std::string::npos) {
+      fail(at, "needs a name without spaces or commas");
+    }
+    if (!reactor::is_password_hash(a.password_hash)) {
+      fail(at, fmt::format("oper '{}': password_hash is not a hash chatd understands; make one "
+                           "with: chatd --hash-password",
+                           a.name));
+    }
+    for (const OperAccount& other : opers) {
+      if (other.name == a.name) fail(at, fmt::format("oper '{}' is defined twice", a.name));
+    }
+    opers.push_back(std::move(a));
+  }
+  return opers;
+}
+
 void apply_file(Config& config, const std::string& path) {
   const toml::table doc = parse_file(path);
   for (auto&& [key, node] : doc) {
+    if (key == "oper") {
+      config.opers = opers_from_toml(path, node);
+      continue;
+    }
     if (key == "listen") {
       config.listen = list_from_toml(kListen, path, node);
       continue;
@@ -363,7 +413,7 @@ struct FlagSet {
 // A repeated flag takes its last value (TakeLast), so a wrapper script's
 // setting can be overridden by whoever calls it; only --listen and --proxy-from
 // accumulate.
-void add_options(FlagSet& flags, std::string& config_file, bool& check_only) {
+void add_options(FlagSet& flags, std::string& config_file, bool& check_only, bool& hash_password) {
   CLI::App& app = flags.app;
   app.add_option("--listen", flags.listen,
                  "listen address, repeatable: [PROTO://]HOST:PORT with PROTO plain (the "
@@ -380,6 +430,8 @@ void add_options(FlagSet& flags, std::string& config_file, bool& check_only) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_flag("--check-config", check_only,
                "validate flags and file, print the effective config, exit");
+  app.add_flag("--hash-password", hash_password,
+               "read a password from standard input, print its hash for an [[oper]] table, exit");
   for (std::size_t i = 0; i < std::size(kFields); ++i) {
     const Field& f = kFields[i];
     flags.options[i] = app.add_option(flag_name(f.key), flags.texts[i], f.help)
@@ -395,7 +447,7 @@ void add_options(FlagSet& flags, std::string& config_file, bool& check_only) {
 ConfigLoader ConfigLoader::from_args(int argc, const char* const* argv) {
   ConfigLoader loader;
   FlagSet flags;
-  add_options(flags, loader.config_file_, loader.check_only_);
+  add_options(flags, loader.config_file_, loader.check_only_, loader.hash_password_);
   try {
     flags.app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -435,6 +487,9 @@ Config ConfigLoader::load() const {
     set_field(config, f, raw_from_flag(f, text, where), where);
   }
   if (config.server_name.empty()) config.server_name = host_name();
+  if (const char* dirs = std::getenv("STATE_DIRECTORY"); config.state_dir.empty() && dirs) {
+    config.state_dir = std::string(dirs).substr(0, std::string(dirs).find(':'));
+  }
   check_combination(config);
   return config;
 }
@@ -509,6 +564,10 @@ std::string to_toml(const Config& config) {
   out += "]\n";
   for (const Field& f : kFields) {
     out += fmt::format("# {}\n{} = {}\n", f.help, f.key, toml_value(config, f));
+  }
+  for (const OperAccount& a : config.opers) {
+    out += fmt::format("\n[[oper]]\nname = {}\npassword_hash = {}\n", toml_string(a.name),
+                       toml_string(a.password_hash));
   }
   return out;
 }

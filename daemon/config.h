@@ -15,6 +15,13 @@ namespace chatd {
 
 // Every setting with its default. Each TOML key is the field name (idle_timeout
 // for idle_timeout_s); each flag is "--" + the key with '-' for '_'.
+// An [[oper]] table: who may become a server operator, and the scrypt hash
+// (chatd --hash-password) of the password that proves it.
+struct OperAccount {
+  std::string name;
+  std::string password_hash;
+};
+
 struct Config {
   // plain on 2023 and IRC on 6667, IPv4 and IPv6; any --listen replaces all four.
   std::vector<ListenSpec> listen = default_listen();
@@ -57,6 +64,11 @@ struct Config {
   bool tls_session_tickets = false;
   // +proxy listeners take a PROXY header only from these; others are closed.
   std::vector<reactor::Cidr> proxy_from = default_proxy_from();
+  // Where server bans are kept across restarts; empty: $STATE_DIRECTORY (set by
+  // systemd's StateDirectory=), else nowhere (bans last until a restart).
+  std::string state_dir;
+  // Server operators, from [[oper]] tables only (no flag carries a password).
+  std::vector<OperAccount> opers;
 
   bool serves_tls() const;
 
@@ -93,12 +105,15 @@ class ConfigLoader {
   // The --help or --version text; empty unless one of them was given.
   const std::string& early_output() const { return early_output_; }
   bool check_only() const { return check_only_; }
+  // --hash-password: read a password from stdin, print its hash, exit.
+  bool hash_password() const { return hash_password_; }
   const std::string& config_file() const { return config_file_; }
 
  private:
   std::string early_output_;
   std::string config_file_;
   bool check_only_ = false;
+  bool hash_password_ = false;
   std::vector<ListenSpec> listen_;         // empty when --listen was not given
   std::vector<reactor::Cidr> proxy_from_;  // empty when --proxy-from was not given
   // The other flags given, as (index in config.cc's key table, text): kept as

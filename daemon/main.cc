@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <iostream>
 #include <string>
 
 #include "daemon/config.h"
@@ -15,6 +16,7 @@
 #include "daemon/systemd.h"
 #include "daemon/tls_certificate.h"
 #include "reactor/loop.h"
+#include "reactor/password_hash.h"
 #include "reactor/signal_watch.h"
 
 namespace {
@@ -37,6 +39,19 @@ void check_certificate(const chatd::Config& config) {
   const auto cert = chatd::load_certificate(config);
   std::fputs(fmt::format("# TLS certificate {}\n", chatd::describe_certificate(*cert)).c_str(),
              stdout);
+}
+
+// --hash-password: the first line of standard input (a terminal echoes it; pipe
+// it in, or type it and clear the screen), its hash on standard output.
+int print_password_hash() {
+  std::string password;
+  if (!std::getline(std::cin, password) || password.empty()) {
+    chatd::print_fatal_error("--hash-password: give the password on standard input, one line");
+    return 1;
+  }
+  if (password.back() == '\r') password.pop_back();
+  std::fputs((chatd::reactor::hash_password(password) + "\n").c_str(), stdout);
+  return 0;
 }
 
 int serve(const chatd::ConfigLoader& loader, chatd::Config config) {
@@ -70,6 +85,7 @@ int main(int argc, char** argv) {
       std::fputs(loader.early_output().c_str(), stdout);
       return 0;
     }
+    if (loader.hash_password()) return print_password_hash();
     chatd::Config config = loader.load();
     if (loader.check_only()) {
       std::fputs(chatd::to_toml(config).c_str(), stdout);

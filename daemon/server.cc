@@ -20,6 +20,7 @@
 #include "daemon/systemd.h"
 #include "daemon/tls_certificate.h"
 #include "reactor/connection.h"
+#include "reactor/password_hash.h"
 
 namespace chatd {
 namespace {
@@ -27,6 +28,9 @@ namespace {
 constexpr std::uint64_t kForgetIntervalMs = 10000;
 // How often throttled senders are checked for refilled tokens.
 constexpr std::uint64_t kThrottleTickMs = 20;
+// Server operator password checks (scrypt, ~50 ms each) the whole server makes.
+constexpr double kOperChecksPerSecond = 1;
+constexpr double kOperCheckBurst = 3;
 // Accept errors (fd exhaustion) are logged at most this often, with a count.
 constexpr std::uint64_t kAcceptErrorLogIntervalMs = 1000;
 
@@ -86,6 +90,8 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
       irc_(loop, config_),
       status_(loop, [this] { return counters(); }),
       http_(loop, [this](const reactor::HttpRequest& r) { return answer_http(r); }),
+      bans_(config_.state_dir, Chat::wall_seconds()),
+      oper_checks_(kOperChecksPerSecond, kOperCheckBurst),
       throttle_timer_(loop, [this] { resume_throttled(); }),
       connect_limiter_(connect_rates(config_)),
       forget_timer_(loop, [this] { connect_limiter_.forget_idle(loop_.now_ms()); }) {
@@ -179,6 +185,11 @@ void Server::accept(reactor::Connection& c, FrontEnd front_end) {
     stats_.refuse(Refusal::kShuttingDown);
     return c.close(reactor::CloseReason::kByServer);
   }
+  if (const ServerBan* ban = bans_.find(c.peer(), Chat::wall_seconds())) {
+    return refuse(c, front_end, Refusal::kBanned,
+                  fmt::format("banned from this server: {}", ban->reason),
+                  fmt::format("banned ({})", ban->mask.to_string()));
+  }
   switch (connect_limiter_.admit(c.peer().limit_key(), loop_.now_ms())) {
     case ConnectLimiter::Verdict::kAdmit:
       break;
@@ -209,8 +220,8 @@ void Server::accept(reactor::Connection& c, FrontEnd front_end) {
 
 // A TLS client is refused before its handshake, so it cannot be told why: the
 // refusal must not cost the crypto it is there to save.
-void Server::refuse(reactor::Connection& c, FrontEnd front_end, Refusal reason, const char* why,
-                    const char* log_reason) {
+void Server::refuse(reactor::Connection& c, FrontEnd front_end, Refusal reason,
+                    std::string_view why, std::string_view log_reason) {
   stats_.refuse(reason);
   spdlog::info("refused {}: {}", c.peer().to_string(), log_reason);
   if (c.is_encrypted()) return c.close(reactor::CloseReason::kByServer);
@@ -331,6 +342,76 @@ void Server::reload_certificate() {
   for (reactor::Listener* l : tls_listeners_)
     l->set_tls(certificate_);
   log_certificate(*certificate_, "TLS certificate reloaded:");
+}
+
+Server::OperResult Server::oper_up(Client& c, User& u, std::string_view name,
+                                   std::string_view password) {
+  const std::uint64_t now = loop_.now_ms();
+  const std::string who = fmt::format("{} ({})", u.nick(), c.connection().peer().to_string());
+  if (!c.may_try_oper(now) || !oper_checks_.try_take(now)) {
+    spdlog::warn("oper attempt as '{}' by {} refused: too many attempts", name, who);
+    return OperResult::kTooFast;
+  }
+  const auto& opers = config_.opers;
+  const auto it = std::find_if(opers.begin(), opers.end(),
+                               [&](const OperAccount& a) { return a.name == name; });
+  if (it == opers.end()) {
+    c.oper_failed(now);
+    spdlog::warn("oper attempt by {} as unknown oper '{}'", who, name);
+    return OperResult::kNoSuchOper;
+  }
+  if (!reactor::verify_password(password, it->password_hash)) {
+    c.oper_failed(now);
+    spdlog::warn("oper attempt by {} as '{}': wrong password", who, name);
+    return OperResult::kWrongPassword;
+  }
+  chat_.make_oper(u, it->name);
+  spdlog::info("{} is now server operator '{}'", who, it->name);
+  return OperResult::kOk;
+}
+
+void Server::kill(const User& by, Client& target, std::string_view reason) {
+  spdlog::info("oper '{}' ({}) killed {}: {}", by.oper_name(), by.nick(),
+               target.connection().peer().to_string(), reason);
+  target.remove_from_server(fmt::format("Killed by {} ({})", by.nick(), reason),
+                            Disconnect::kKilled);
+}
+
+Server::BanOutcome Server::ban(const User& by, const reactor::Cidr& mask, std::int64_t seconds,
+                               std::string reason) {
+  const std::int64_t now = Chat::wall_seconds();
+  ServerBan b{mask, std::move(reason), by.oper_name(), now, seconds == 0 ? 0 : now + seconds};
+  BanOutcome out;
+  const std::string why = fmt::format("Banned ({})", b.reason);
+  spdlog::info("oper '{}' ({}) banned {} {}: {}", by.oper_name(), by.nick(), mask.to_string(),
+               seconds == 0 ? std::string("for good") : fmt::format("for {} s", seconds), b.reason);
+  try {
+    bans_.add(std::move(b), now);
+  } catch (const std::exception& e) {
+    out.error = e.what();
+    spdlog::error("the ban holds until chatd stops: {}", out.error);
+  }
+  for (Client* c = clients_.front(); c != nullptr;) {
+    Client* next = clients_.next(*c);
+    if (c->connection().peer().in(mask) && c->connection().is_open() &&
+        !c->connection().is_draining()) {
+      c->remove_from_server(why, Disconnect::kBanned);
+      ++out.removed;
+    }
+    c = next;
+  }
+  return out;
+}
+
+bool Server::unban(const reactor::Cidr& mask, std::string& error) {
+  try {
+    if (!bans_.remove(mask, Chat::wall_seconds())) return false;
+  } catch (const std::exception& e) {
+    error = e.what();
+    spdlog::error("{}", error);
+  }
+  spdlog::info("server ban on {} lifted", mask.to_string());
+  return true;
 }
 
 // GET /metrics, /livez (the loop answers: alive), /readyz (503 while shutting

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "daemon/admin/server_bans.h"
 #include "daemon/chat/chat.h"
 #include "daemon/client.h"
 #include "daemon/config.h"
@@ -20,6 +21,7 @@
 #include "daemon/server_stats.h"
 #include "daemon/service_status.h"
 #include "daemon/systemd.h"
+#include "daemon/token_bucket.h"
 #include "reactor/intrusive_list.h"
 #include "reactor/listener.h"
 #include "reactor/loop.h"
@@ -61,6 +63,25 @@ class Server final {
   // Counts a slow consumer cut off; returns how many so far.
   std::uint64_t count_slow_consumer() { return ++slow_consumers_; }
 
+  // ---- server operators (admin/): what OPER and /oper, KILL and /kill, KLINE
+  // and /kline do, whichever front end asked.
+  enum class OperResult { kOk, kNoSuchOper, kWrongPassword, kTooFast };
+  // Checks `password` against the [[oper]] named `name` (scrypt: ~50 ms of the
+  // loop, so at most one check per second server-wide after a burst of 3, and
+  // one per 3 s per client after a failure). Logs every attempt.
+  OperResult oper_up(Client& c, User& u, std::string_view name, std::string_view password);
+  // `target` leaves with "Killed by OPER (reason)".
+  void kill(const User& by, Client& target, std::string_view reason);
+  struct BanOutcome {
+    std::size_t removed = 0;  // users whose address it covers, removed at once
+    std::string error;        // the state file could not be written (the ban holds)
+  };
+  BanOutcome ban(const User& by, const reactor::Cidr& mask, std::int64_t seconds,
+                 std::string reason);
+  // False if no ban has exactly this mask; `error` as for ban().
+  bool unban(const reactor::Cidr& mask, std::string& error);
+  const ServerBans& bans() const { return bans_; }
+
  private:
   // One per listener: which front end its connections get.
   struct Acceptor final : reactor::ListenerHandler {
@@ -82,8 +103,8 @@ class Server final {
   void accept(reactor::Connection& c, FrontEnd front_end);
   void on_accept_error(int uv_error);
   void on_proxy_refused(const reactor::PeerAddress& from, std::string_view why);
-  void refuse(reactor::Connection& c, FrontEnd front_end, Refusal reason, const char* why,
-              const char* log_reason);
+  void refuse(reactor::Connection& c, FrontEnd front_end, Refusal reason, std::string_view why,
+              std::string_view log_reason);
   reactor::HttpResponse answer_http(const reactor::HttpRequest& request);
   std::string metrics_page();
   void stop_http();
@@ -107,6 +128,8 @@ class Server final {
   std::vector<std::unique_ptr<reactor::Listener>> http_listeners_;
   HttpService http_;
   ServerStats stats_;
+  ServerBans bans_;
+  TokenBucket oper_checks_;
   std::shared_ptr<const reactor::TlsContext> certificate_;  // loaded with the first +tls listener
   reactor::IntrusiveList<Client, ClientTag> clients_;
   std::unordered_map<std::string, std::uint32_t> per_address_;  // PeerAddress::limit_key()

@@ -19,11 +19,12 @@ enum class Refusal : std::uint8_t {
   kTotalConnectRate,
   kShuttingDown,
   kProxyHeader,  // untrusted source, or a missing or malformed PROXY header
+  kBanned,       // a server ban covers the address
   kCount
 };
 inline constexpr std::array<std::string_view, static_cast<std::size_t>(Refusal::kCount)>
-    kRefusalNames = {"max_clients",     "max_per_ip",    "conn_rate",
-                     "total_conn_rate", "shutting_down", "proxy_header"};
+    kRefusalNames = {"max_clients",   "max_per_ip",   "conn_rate", "total_conn_rate",
+                     "shutting_down", "proxy_header", "banned"};
 
 // Why a user's connection ended.
 enum class Disconnect : std::uint8_t {
@@ -40,13 +41,26 @@ enum class Disconnect : std::uint8_t {
   kHandshakeFailed,
   kHandshakeTimeout,
   kTlsError,
+  kKilled,  // a server operator removed the user
+  kBanned,  // a server ban came to cover the user's address
   kCount
 };
 inline constexpr std::array<std::string_view, static_cast<std::size_t>(Disconnect::kCount)>
-    kDisconnectNames = {"quit",           "closed",   "read_error",       "write_error",
-                        "slow_consumer",  "idle",     "ping_timeout",     "registration_timeout",
-                        "protocol_error", "shutdown", "handshake_failed", "handshake_timeout",
-                        "tls_error"};
+    kDisconnectNames = {"quit",
+                        "closed",
+                        "read_error",
+                        "write_error",
+                        "slow_consumer",
+                        "idle",
+                        "ping_timeout",
+                        "registration_timeout",
+                        "protocol_error",
+                        "shutdown",
+                        "handshake_failed",
+                        "handshake_timeout",
+                        "tls_error",
+                        "killed",
+                        "banned"};
 
 // By front end: plain and IRC.
 inline constexpr std::size_t kChatProtocols = 2;

@@ -112,7 +112,9 @@ Membership* Chat::membership_of(User& u, const Room& r) {
   return nullptr;
 }
 
+// Server operators go through bans, keys, limits and invitations.
 Chat::JoinResult Chat::admit(const User& u, const Room& r, std::string_view key) const {
+  if (u.is_oper()) return JoinResult::kJoined;
   const RoomModes& modes = r.modes();
   if (modes.is_banned(full_mask(u))) return JoinResult::kBanned;
   if (!modes.key().empty() && key != modes.key()) return JoinResult::kBadKey;
@@ -132,7 +134,8 @@ Chat::JoinResult Chat::join(User& u, std::string_view name, std::string_view key
   if (!plain && u.rooms_.size() >= settings_.irc_max_rooms) return JoinResult::kTooManyRooms;
   if (room != nullptr) {
     if (const JoinResult r = admit(u, *room, key); r != JoinResult::kJoined) return r;
-    if (room->modes().has(RoomModes::kInviteOnly) && !room->modes_.take_invite(handle_of(u))) {
+    if (room->modes().has(RoomModes::kInviteOnly) && !u.is_oper() &&
+        !room->modes_.take_invite(handle_of(u))) {
       return JoinResult::kInviteOnly;
     }
   }
@@ -168,7 +171,7 @@ Chat::PartResult Chat::part(User& u, std::string_view name, std::string_view rea
 Chat::SayResult Chat::may_say(const User& u, const Room& r) const {
   const bool member = u.in_room(r);
   if (!member && r.modes().has(RoomModes::kNoExternal)) return SayResult::kNotInRoom;
-  if (u.status_in(r) == 0) {
+  if (u.status_in(r) == 0 && !u.is_oper()) {
     if (r.modes().has(RoomModes::kModerated)) return SayResult::kModerated;
     if (!r.modes().bans().empty() && r.modes().is_banned(full_mask(u))) return SayResult::kBanned;
   }
@@ -319,7 +322,7 @@ void Chat::set_realname(User& u, std::string_view realname) {
 Chat::TopicResult Chat::set_topic(User& u, Room& r, std::string_view text) {
   flush_said();
   if (!u.in_room(r)) return TopicResult::kNotInRoom;
-  if (r.modes().has(RoomModes::kTopicLock) && (u.status_in(r) & kOperator) == 0) {
+  if (r.modes().has(RoomModes::kTopicLock) && !u.may_moderate(r)) {
     return TopicResult::kNotOperator;
   }
   r.topic_ = {std::string(text), u.nick_, wall_seconds()};
@@ -335,7 +338,7 @@ Chat::TopicResult Chat::set_topic(User& u, Room& r, std::string_view text) {
 Chat::KickResult Chat::kick(User& u, Room& r, std::string_view nick, std::string_view reason) {
   flush_said();
   if (!u.in_room(r)) return KickResult::kNotInRoom;
-  if ((u.status_in(r) & kOperator) == 0) return KickResult::kNotOperator;
+  if (!u.may_moderate(r)) return KickResult::kNotOperator;
   User* target = nicks_.find(nick);
   if (target == nullptr) return KickResult::kNoSuchNick;
   if (!target->in_room(r)) return KickResult::kTargetNotInRoom;
@@ -355,7 +358,7 @@ Chat::InviteResult Chat::invite(User& u, Room& r, User& target) {
   flush_said();
   if (!u.in_room(r)) return InviteResult::kNotInRoom;
   if (target.in_room(r)) return InviteResult::kAlreadyThere;
-  if (r.modes().has(RoomModes::kInviteOnly) && (u.status_in(r) & kOperator) == 0) {
+  if (r.modes().has(RoomModes::kInviteOnly) && !u.may_moderate(r)) {
     return InviteResult::kNotOperator;
   }
   r.modes_.invite(handle_of(target));

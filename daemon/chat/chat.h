@@ -123,6 +123,8 @@ class Chat {
   std::uint64_t seconds_until_rename(const User& u, std::uint64_t now_ms) const;
   // Empty `text`: back. Neighbours hear it (IRC away-notify).
   void set_away(User& u, std::string_view text);
+  // `u` is a server operator now, as `name` of the [[oper]] tables.
+  void make_oper(User& u, std::string_view name) { u.set_oper(std::string(name)); }
   void set_realname(User& u, std::string_view realname);
 
   // ---- moderation

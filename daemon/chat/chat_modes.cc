@@ -57,7 +57,7 @@ struct Applied {
 Chat::ModeOutcome Chat::change_modes(User& u, Room& r, std::span<const ModeChange> changes) {
   flush_said();
   ModeOutcome out;
-  if ((u.status_in(r) & kOperator) == 0) {
+  if (!u.may_moderate(r)) {
     for (const ModeChange& c : changes) {
       if (is_list_request(c)) continue;
       out.errors.push_back({ModeError::kNotOperator, c.letter, {}});

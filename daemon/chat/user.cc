@@ -24,4 +24,8 @@ std::uint8_t User::status_in(const Room& room) const {
   return m == nullptr ? 0 : m->status;
 }
 
+bool User::may_moderate(const Room& room) const {
+  return is_oper() || (status_in(room) & kOperator) != 0;
+}
+
 }  // namespace chatd

@@ -59,6 +59,12 @@ class User {
   bool invisible() const { return invisible_; }
   // Reached over TLS, chatd's own or a proxy's (PROXY v2's SSL TLV): WHOIS 671.
   bool secure() const { return secure_; }
+  // A server operator (OPER, /oper): operator in every room, and may remove
+  // users and ban addresses. Ends with the connection.
+  bool is_oper() const { return !oper_name_.empty(); }
+  const std::string& oper_name() const { return oper_name_; }
+  // Operator status in `room`, or a server operator.
+  bool may_moderate(const Room& room) const;
   // Wall-clock seconds when the user came in, and when it last said something
   // (WHOIS shows both).
   std::int64_t signon_time() const { return signon_time_; }
@@ -86,6 +92,7 @@ class User {
   }
   void set_invisible(bool on) { invisible_ = on; }
   void set_secure(bool on) { secure_ = on; }
+  void set_oper(std::string name) { oper_name_ = std::move(name); }
 
  private:
   friend class Chat;
@@ -96,6 +103,7 @@ class User {
   std::string host_;
   std::string realname_;
   std::unique_ptr<std::string> away_;  // most users are never away: 8 bytes, not 32
+  std::string oper_name_;              // empty: not a server operator
   std::vector<Membership> rooms_;
   std::int64_t signon_time_;
   std::int64_t last_spoke_;

@@ -60,6 +60,12 @@ void setname(IrcSession& s, const IrcMessage& m);
 
 // welcome.cc
 void lusers(IrcSession& s, const IrcMessage& m);
+
+// Server operators (oper_commands.cc).
+void oper(IrcSession& s, const IrcMessage& m);
+void kill(IrcSession& s, const IrcMessage& m);
+void kline(IrcSession& s, const IrcMessage& m);
+void unkline(IrcSession& s, const IrcMessage& m);
 void motd(IrcSession& s, const IrcMessage& m);
 void version(IrcSession& s, const IrcMessage& m);
 void time(IrcSession& s, const IrcMessage& m);

@@ -58,6 +58,9 @@ class IrcSession final : public Client, public User, public reactor::ListHook<Ir
   // Leaves the chat with `reason` (what the rooms see in the QUIT), tells the
   // client with an ERROR line and closes once that is written; `why` is counted.
   void disconnect(std::string_view reason, bool server_reason, Disconnect why);
+  void remove_from_server(std::string_view reason, Disconnect why) override {
+    disconnect(reason, true, why);
+  }
 
   // ---- registration, driven by the registration commands
   void set_caps(irc::Caps caps);

@@ -82,6 +82,7 @@ class WhoReply final : public PagedReply {
       const User* u = s.chat().resolve(users_[next_++]);
       if (u == nullptr || (room_ != "*" && (room == nullptr || !u->in_room(*room)))) continue;
       std::string flags = u->away().empty() ? "H" : "G";
+      if (u->is_oper()) flags += '*';
       if (room != nullptr) flags += prefixes(u->status_in(*room), s.has(kMultiPrefix));
       lines.add(fmt::format(":{} {} {} {} {} {} {} {} {}", srv, num::kWhoReply, s.target(), room_,
                             u->ident(), u->host(), srv, u->nick(), flags),

@@ -102,6 +102,7 @@ void whois(IrcSession& s, const IrcMessage& m) {
   s.numeric(num::kWhoisServer, fmt::format("{} {}", u->nick(), srv), "chatd");
   if (!u->away().empty()) s.numeric(num::kAway, u->nick(), u->away());
   if (u->secure()) s.numeric(num::kWhoisSecure, u->nick(), "is using a secure connection");
+  if (u->is_oper()) s.numeric(num::kWhoisOperator, u->nick(), "is an IRC operator");
   const std::int64_t now = Chat::wall_seconds();
   s.numeric(num::kWhoisIdle,
             fmt::format("{} {} {}", u->nick(), std::max<std::int64_t>(0, now - u->last_spoke()),

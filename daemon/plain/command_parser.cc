@@ -27,14 +27,19 @@ struct CommandName {
   CommandId id;
 };
 
-constexpr std::array<CommandName, 19> kCommands = {{
-    {"nick", CommandId::kNick},     {"join", CommandId::kJoin},       {"who", CommandId::kWho},
-    {"rooms", CommandId::kRooms},   {"msg", CommandId::kMsg},         {"me", CommandId::kMe},
-    {"quit", CommandId::kQuit},     {"help", CommandId::kHelp},       {"topic", CommandId::kTopic},
-    {"kick", CommandId::kKick},     {"op", CommandId::kOp},           {"deop", CommandId::kDeop},
-    {"voice", CommandId::kVoice},   {"devoice", CommandId::kDevoice}, {"ban", CommandId::kBan},
-    {"unban", CommandId::kUnban},   {"bans", CommandId::kBans},       {"mode", CommandId::kMode},
-    {"invite", CommandId::kInvite},
+constexpr std::array<CommandName, 24> kCommands = {{
+    {"nick", CommandId::kNick},       {"join", CommandId::kJoin},
+    {"who", CommandId::kWho},         {"rooms", CommandId::kRooms},
+    {"msg", CommandId::kMsg},         {"me", CommandId::kMe},
+    {"quit", CommandId::kQuit},       {"help", CommandId::kHelp},
+    {"topic", CommandId::kTopic},     {"kick", CommandId::kKick},
+    {"op", CommandId::kOp},           {"deop", CommandId::kDeop},
+    {"voice", CommandId::kVoice},     {"devoice", CommandId::kDevoice},
+    {"ban", CommandId::kBan},         {"unban", CommandId::kUnban},
+    {"bans", CommandId::kBans},       {"mode", CommandId::kMode},
+    {"invite", CommandId::kInvite},   {"oper", CommandId::kOper},
+    {"kill", CommandId::kKill},       {"kline", CommandId::kKline},
+    {"unkline", CommandId::kUnkline}, {"klines", CommandId::kKlines},
 }};
 
 }  // namespace

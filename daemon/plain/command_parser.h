@@ -47,6 +47,11 @@ enum class CommandId {
   kBans,
   kMode,
   kInvite,
+  kOper,
+  kKill,
+  kKline,
+  kUnkline,
+  kKlines,
   kUnknown
 };
 

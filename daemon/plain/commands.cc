@@ -36,11 +36,11 @@ std::string counted(std::size_t n, std::string_view one, std::string_view many) 
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-constexpr std::array<std::string_view, 20> kHelp = {
+constexpr std::array<std::string_view, 24> kHelp = {
     "*** commands:",
     "***   /nick NAME        change your nick",
     "***   /join ROOM [KEY]  leave this room and join ROOM (dev and #dev are the same)",
-    "***   /who              list the users in this room (@ operator, + voice)",
+    "***   /who              list the users in this room (@ operator, + voice, * server operator)",
     "***   /rooms            list the rooms",
     "***   /msg NICK text    send a private line to NICK",
     "***   /me text          an action: * nick text",
@@ -57,6 +57,10 @@ constexpr std::array<std::string_view, 20> kHelp = {
     "***   /mode +m or -m          moderated: only operators and voiced users speak",
     "***   /mode +t, +n, +i, +s    topic by operators, members only, invite-only, secret",
     "***   /mode +k KEY, +l N      a key to join, a limit of N users (- to remove)",
+    "*** server operators (/oper NAME PASSWORD) are operators of every room, and:",
+    "***   /kill NICK reason               remove NICK from the server",
+    "***   /kline ADDRESS[/BITS] 30m reason  ban an address or range (30m, 2h, 7d, 0 = for good)",
+    "***   /unkline ADDRESS[/BITS], /klines  lift a server ban; list them",
 };
 
 // Sends `header` followed by the items, wrapped onto "*** " continuation lines.
@@ -125,6 +129,7 @@ void who(PlainSession& s, const Room& room) {
   send_list(s, fmt::format(replies::kWhoHeader, counted(room.size(), "user", "users"), room.name()),
             seats, [&room](std::string& line, const Seat& seat) {
               const std::uint8_t status = seat.user->status_in(room);
+              if (seat.user->is_oper()) line += '*';
               if ((status & kOperator) != 0) {
                 line += '@';
               } else if ((status & kVoice) != 0) {
@@ -272,6 +277,12 @@ void run_command(PlainSession& s, std::string_view name, std::string_view args) 
       return quit(s, args);
     case CommandId::kHelp:
       return help(s);
+    case CommandId::kOper:
+    case CommandId::kKill:
+    case CommandId::kKline:
+    case CommandId::kUnkline:
+    case CommandId::kKlines:
+      return oper_command(s, id, args);
     case CommandId::kUnknown:
       return s.send(format_line(replies::kUnknownCommand, clean(name)));
     default:

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "daemon/chat/chat.h"
+#include "daemon/plain/command_parser.h"
 
 namespace chatd {
 
@@ -32,5 +33,9 @@ void set_status(PlainSession& s, Room& room, ModeChange change, std::string_view
 void ban(PlainSession& s, Room& room, bool add, std::string_view args);
 void list_bans(PlainSession& s, const Room& room);
 void invite(PlainSession& s, Room& room, std::string_view args);
+
+// The server operator commands (oper_commands.cc): /oper, /kill, /kline,
+// /unkline, /klines.
+void oper_command(PlainSession& s, CommandId id, std::string_view args);
 
 }  // namespace chatd

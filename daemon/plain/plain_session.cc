@@ -138,6 +138,14 @@ void PlainSession::quit(std::string_view reason) {
   connection().close_when_drained();
 }
 
+void PlainSession::remove_from_server(std::string_view reason, Disconnect why) {
+  if (!connection().is_open() || connection().is_draining()) return;
+  set_disconnect(why);
+  leave_chat(reason, true, !server().shutting_down());
+  send(format_line(replies::kRemoved, reason));
+  connection().close_when_drained();
+}
+
 void PlainSession::leave_chat(std::string_view reason, bool server_reason, bool announce) {
   if (!in_chat_) return;
   in_chat_ = false;

@@ -33,6 +33,7 @@ class PlainSession final : public Client, public User {
   // /quit: the rooms hear `reason`, the user gets a last line, and the
   // connection closes once that line has been written.
   void quit(std::string_view reason);
+  void remove_from_server(std::string_view reason, Disconnect why) override;
 
  private:
   ~PlainSession() = default;

@@ -33,6 +33,7 @@ inline constexpr char kWelcomeNoRoom[] = "*** welcome to chatd, you are {} (/hel
 inline constexpr char kMotd[] = "*** {}";
 inline constexpr char kBye[] = "*** bye";
 inline constexpr char kShuttingDown[] = "*** server shutting down";
+inline constexpr char kRemoved[] = "*** you were removed from the server: {}";
 // "1 user", "2 users": the count and its noun.
 inline constexpr char kWhoHeader[] = "*** {} in {}:";
 inline constexpr char kRoomsHeader[] = "*** {}:";
@@ -79,6 +80,22 @@ inline constexpr char kBadLimit[] = "! invalid limit {}: a whole number from 1 t
 inline constexpr char kBadMask[] = "! invalid mask {}: nick!user@host, with * and ?";
 inline constexpr char kBanListFull[] = "! the ban list of {} is full";
 inline constexpr char kUsage[] = "! usage: {}";
+
+// Server operators.
+inline constexpr char kYouAreOper[] = "*** you are now a server operator";
+inline constexpr char kOperRefused[] = "! oper refused: {}";
+inline constexpr char kNotServerOper[] =
+    "! only server operators may do that (/oper NAME PASSWORD)";
+inline constexpr char kBanSet[] = "*** banned {} {}: {} users removed";
+inline constexpr char kBanNotSaved[] =
+    "! the ban holds but was NOT SAVED, so a restart loses it: {}";
+inline constexpr char kBanLifted[] = "*** ban on {} lifted";
+inline constexpr char kNoSuchBan[] = "! no server ban on {}";
+inline constexpr char kBanListHeader[] = "*** {}:";
+inline constexpr char kBanListItem[] = "***   {} by {} {}: {}";
+inline constexpr char kBadAddressMask[] = "! {}";
+inline constexpr char kBadDuration[] =
+    "! '{}' is not a duration: 30m, 2h, 7d, 1w, 45s, or 0 for good";
 inline constexpr char kTooSlow[] = "! you were too slow to receive; disconnecting";
 inline constexpr char kIdleTooLong[] = "! idle too long; disconnecting";
 

@@ -57,9 +57,9 @@ TEST(SystemdUnits, ServiceIsHardenedAndEachSocketNamesItsProtocolAndPort) {
   const std::string service = read_file(kUnits / "chatd.service");
   for (const char* line :
        {"Type=notify", "ExecReload=/bin/kill -HUP \\$MAINPID", "WatchdogSec=10s",
-        "Restart=on-failure", "LimitNOFILE=65536", "DynamicUser=yes", "ProtectSystem=strict",
-        "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX", "SystemCallFilter=@system-service",
-        "MemoryDenyWriteExecute=yes", "CapabilityBoundingSet=",
+        "Restart=on-failure", "LimitNOFILE=65536", "DynamicUser=yes", "StateDirectory=chatd",
+        "ProtectSystem=strict", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+        "SystemCallFilter=@system-service", "MemoryDenyWriteExecute=yes", "CapabilityBoundingSet=",
         "Requires=chatd.socket chatd-irc.socket", "Sockets=chatd.socket chatd-irc.socket"}) {
     EXPECT_TRUE(has_line(service, line)) << "chatd.service lacks " << line;
   }
