@@ -38,16 +38,14 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   // Why this client is leaving, for the disconnect count, when the session
   // knows better than the connection's close reason (a /quit, a ping timeout).
   void set_disconnect(Disconnect why) { disconnect_ = why; }
+  void set_disconnect_unless_set(Disconnect why) {
+    if (!disconnect_) disconnect_ = why;
+  }
 
   // A server operator's KILL or a server ban: the user is told `reason` in one
   // line, its rooms hear it quit with it, and the connection closes once that
   // line is written.
   virtual void remove_from_server(std::string_view reason, Disconnect why) = 0;
-
-  // Server operator logins: one attempt per kOperRetryMs after a failure.
-  static constexpr std::uint64_t kOperRetryMs = 3000;
-  bool may_try_oper(std::uint64_t now_ms) const { return now_ms >= next_oper_try_ms_; }
-  void oper_failed(std::uint64_t now_ms) { next_oper_try_ms_ = now_ms + kOperRetryMs; }
 
   // Flood control, driven by the server's throttle timer.
   bool throttled() const { return throttled_; }
@@ -80,7 +78,6 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   TokenBucket bucket_;
   FrontEnd front_end_;
   std::optional<Disconnect> disconnect_;
-  std::uint64_t next_oper_try_ms_ = 0;
   bool throttled_ = false;
   bool held_ = false;
 };

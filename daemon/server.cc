@@ -28,9 +28,8 @@ namespace {
 constexpr std::uint64_t kForgetIntervalMs = 10000;
 // How often throttled senders are checked for refilled tokens.
 constexpr std::uint64_t kThrottleTickMs = 20;
-// Server operator password checks (scrypt, ~50 ms each) the whole server makes.
-constexpr double kOperChecksPerSecond = 1;
-constexpr double kOperCheckBurst = 3;
+// Server operator password checks (scrypt, ~50 ms each): per address, and in all.
+constexpr ConnectLimiter::Rates kOperCheckRates{1.0 / 3, 3, 1, 3};
 // Accept errors (fd exhaustion) are logged at most this often, with a count.
 constexpr std::uint64_t kAcceptErrorLogIntervalMs = 1000;
 
@@ -91,17 +90,20 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
       status_(loop, [this] { return counters(); }),
       http_(loop, [this](const reactor::HttpRequest& r) { return answer_http(r); }),
       bans_(config_.state_dir, Chat::wall_seconds()),
-      oper_checks_(kOperChecksPerSecond, kOperCheckBurst),
+      oper_checks_(kOperCheckRates),
       throttle_timer_(loop, [this] { resume_throttled(); }),
+      stop_http_timer_(loop, [this] { stop_http(); }),
       connect_limiter_(connect_rates(config_)),
-      forget_timer_(loop, [this] { connect_limiter_.forget_idle(loop_.now_ms()); }) {
+      forget_timer_(loop, [this] {
+        connect_limiter_.forget_idle(loop_.now_ms());
+        oper_checks_.forget_idle(loop_.now_ms());
+      }) {
   chat_.set_history_renderers({&plain_rendering, &irc::irc_rendering});
   throttle_timer_.unref();
   forget_timer_.start(kForgetIntervalMs, kForgetIntervalMs);
   forget_timer_.unref();
   loop_.set_limits(connection_limits(config_));
   set_client_cap();
-  base_fds_ = count_open_fds();
 }
 
 Server::~Server() {
@@ -123,6 +125,7 @@ void Server::start() {
   } else {
     spdlog::info("socket-activated: the configured listen addresses are not bound");
   }
+  base_fds_ = count_open_fds() - listeners_.size() - http_listeners_.size();
   status_.ready();
 }
 
@@ -180,15 +183,14 @@ void Server::serve(const Scheme& scheme, std::unique_ptr<reactor::Listener> list
 // HTTP connections are not users: they have their own cap (HttpService) and
 // none of the users' limits.
 void Server::accept(reactor::Connection& c, FrontEnd front_end) {
-  if (front_end == FrontEnd::kMetrics) return http_.accept(c);
+  if (front_end == FrontEnd::kMetrics) {
+    // A +proxy connection's header may complete after the listeners closed.
+    if (shutting_down_ && http_listeners_.empty()) return c.close(reactor::CloseReason::kByServer);
+    return http_.accept(c);
+  }
   if (shutting_down_) {
     stats_.refuse(Refusal::kShuttingDown);
     return c.close(reactor::CloseReason::kByServer);
-  }
-  if (const ServerBan* ban = bans_.find(c.peer(), Chat::wall_seconds())) {
-    return refuse(c, front_end, Refusal::kBanned,
-                  fmt::format("banned from this server: {}", ban->reason),
-                  fmt::format("banned ({})", ban->mask.to_string()));
   }
   switch (connect_limiter_.admit(c.peer().limit_key(), loop_.now_ms())) {
     case ConnectLimiter::Verdict::kAdmit:
@@ -199,6 +201,11 @@ void Server::accept(reactor::Connection& c, FrontEnd front_end) {
     case ConnectLimiter::Verdict::kServerTooFast:
       return refuse(c, front_end, Refusal::kTotalConnectRate, refusals::kServerBusy,
                     "total connect rate");
+  }
+  if (const ServerBan* ban = bans_.find(c.peer(), Chat::wall_seconds())) {
+    return refuse(c, front_end, Refusal::kBanned,
+                  fmt::format("banned from this server: {}", ban->reason),
+                  fmt::format("banned ({})", ban->mask.to_string()));
   }
   if (clients_.size() >= client_cap_) {
     return refuse(c, front_end, Refusal::kServerFull, refusals::kServerFull, "server full");
@@ -256,7 +263,8 @@ void Server::on_client_closed(Client& c, Disconnect why) {
   stats_.disconnect(why);
   --stats_.by_protocol[protocol_index(c.front_end())].connected;
   clients_.remove(c);
-  if (shutting_down_ && clients_.empty()) stop_http();
+  // Not from inside this close: the loop may be walking its connections.
+  if (shutting_down_ && clients_.empty()) stop_http_timer_.start(0);
   const auto it = per_address_.find(c.connection().peer().limit_key());
   if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
   if (c.throttled()) std::erase(throttled_, &c);
@@ -295,6 +303,9 @@ void Server::shutdown() {
   tls_listeners_.clear();
   proxy_listeners_.clear();
   throttle_timer_.stop();
+  // Clients still in their handshake are closed with the shutdown as reason.
+  for (Client* c = clients_.front(); c != nullptr; c = clients_.next(*c))
+    c->set_disconnect_unless_set(Disconnect::kShutdown);
   loop_.close_handshaking();
   // One shared line per protocol; each connection closes once it has it.
   const reactor::MessageRef plain = reactor::format_line(replies::kShuttingDown);
@@ -342,119 +353,6 @@ void Server::reload_certificate() {
   for (reactor::Listener* l : tls_listeners_)
     l->set_tls(certificate_);
   log_certificate(*certificate_, "TLS certificate reloaded:");
-}
-
-Server::OperResult Server::oper_up(Client& c, User& u, std::string_view name,
-                                   std::string_view password) {
-  const std::uint64_t now = loop_.now_ms();
-  const std::string who = fmt::format("{} ({})", u.nick(), c.connection().peer().to_string());
-  if (!c.may_try_oper(now) || !oper_checks_.try_take(now)) {
-    spdlog::warn("oper attempt as '{}' by {} refused: too many attempts", name, who);
-    return OperResult::kTooFast;
-  }
-  const auto& opers = config_.opers;
-  const auto it = std::find_if(opers.begin(), opers.end(),
-                               [&](const OperAccount& a) { return a.name == name; });
-  if (it == opers.end()) {
-    c.oper_failed(now);
-    spdlog::warn("oper attempt by {} as unknown oper '{}'", who, name);
-    return OperResult::kNoSuchOper;
-  }
-  if (!reactor::verify_password(password, it->password_hash)) {
-    c.oper_failed(now);
-    spdlog::warn("oper attempt by {} as '{}': wrong password", who, name);
-    return OperResult::kWrongPassword;
-  }
-  chat_.make_oper(u, it->name);
-  spdlog::info("{} is now server operator '{}'", who, it->name);
-  return OperResult::kOk;
-}
-
-void Server::kill(const User& by, Client& target, std::string_view reason) {
-  spdlog::info("oper '{}' ({}) killed {}: {}", by.oper_name(), by.nick(),
-               target.connection().peer().to_string(), reason);
-  target.remove_from_server(fmt::format("Killed by {} ({})", by.nick(), reason),
-                            Disconnect::kKilled);
-}
-
-Server::BanOutcome Server::ban(const User& by, const reactor::Cidr& mask, std::int64_t seconds,
-                               std::string reason) {
-  const std::int64_t now = Chat::wall_seconds();
-  ServerBan b{mask, std::move(reason), by.oper_name(), now, seconds == 0 ? 0 : now + seconds};
-  BanOutcome out;
-  const std::string why = fmt::format("Banned ({})", b.reason);
-  spdlog::info("oper '{}' ({}) banned {} {}: {}", by.oper_name(), by.nick(), mask.to_string(),
-               seconds == 0 ? std::string("for good") : fmt::format("for {} s", seconds), b.reason);
-  try {
-    bans_.add(std::move(b), now);
-  } catch (const std::exception& e) {
-    out.error = e.what();
-    spdlog::error("the ban holds until chatd stops: {}", out.error);
-  }
-  for (Client* c = clients_.front(); c != nullptr;) {
-    Client* next = clients_.next(*c);
-    if (c->connection().peer().in(mask) && c->connection().is_open() &&
-        !c->connection().is_draining()) {
-      c->remove_from_server(why, Disconnect::kBanned);
-      ++out.removed;
-    }
-    c = next;
-  }
-  return out;
-}
-
-bool Server::unban(const reactor::Cidr& mask, std::string& error) {
-  try {
-    if (!bans_.remove(mask, Chat::wall_seconds())) return false;
-  } catch (const std::exception& e) {
-    error = e.what();
-    spdlog::error("{}", error);
-  }
-  spdlog::info("server ban on {} lifted", mask.to_string());
-  return true;
-}
-
-// GET /metrics, /livez (the loop answers: alive), /readyz (503 while shutting
-// down or full, so a load balancer sends new users elsewhere).
-reactor::HttpResponse Server::answer_http(const reactor::HttpRequest& request) {
-  ++stats_.http_requests;
-  reactor::HttpResponse r;
-  r.fields.emplace_back("Cache-Control", "no-store");
-  const std::string_view path = request.path();
-  if (path == "/metrics") {
-    r.content_type = PrometheusText::kContentType;
-    r.body = metrics_page();
-  } else if (path == "/livez") {
-    r.body = "ok\n";
-  } else if (path == "/readyz") {
-    if (shutting_down_) {
-      r.status = 503;
-      r.body = "draining\n";
-    } else if (clients_.size() >= client_cap_) {
-      r.status = 503;
-      r.body = "full\n";
-    } else {
-      r.body = "ok\n";
-    }
-  } else {
-    r.status = 404;
-    r.body = "not found: chatd serves /metrics, /livez and /readyz here\n";
-  }
-  return r;
-}
-
-std::string Server::metrics_page() {
-  MetricsSnapshot s{stats_, loop_.stats(), chat_};
-  loop_.for_each_connection([&s](reactor::Connection& c) {
-    const std::uint64_t queued = c.queued_bytes();
-    s.output_queued_bytes += queued;
-    s.output_queue_max_bytes = std::max(s.output_queue_max_bytes, queued);
-  });
-  s.flood_paused = throttled_.size();
-  s.max_clients = client_cap_;
-  s.output_limit = config_.output_limit;
-  s.open_fds = base_fds_ + listeners_.size() + http_listeners_.size() + loop_.connection_count();
-  return render_metrics(s);
 }
 
 ServiceCounters Server::counters() const {

@@ -21,7 +21,6 @@
 #include "daemon/server_stats.h"
 #include "daemon/service_status.h"
 #include "daemon/systemd.h"
-#include "daemon/token_bucket.h"
 #include "reactor/intrusive_list.h"
 #include "reactor/listener.h"
 #include "reactor/loop.h"
@@ -67,8 +66,8 @@ class Server final {
   // and /kline do, whichever front end asked.
   enum class OperResult { kOk, kNoSuchOper, kWrongPassword, kTooFast };
   // Checks `password` against the [[oper]] named `name` (scrypt: ~50 ms of the
-  // loop, so at most one check per second server-wide after a burst of 3, and
-  // one per 3 s per client after a failure). Logs every attempt.
+  // loop, so at most one check per 3 s per address after a burst of 3, and one
+  // per second server-wide after a burst of 3). Logs every attempt.
   OperResult oper_up(Client& c, User& u, std::string_view name, std::string_view password);
   // `target` leaves with "Killed by OPER (reason)".
   void kill(const User& by, Client& target, std::string_view reason);
@@ -129,18 +128,19 @@ class Server final {
   HttpService http_;
   ServerStats stats_;
   ServerBans bans_;
-  TokenBucket oper_checks_;
+  ConnectLimiter oper_checks_;  // password checks, per address and in all
   std::shared_ptr<const reactor::TlsContext> certificate_;  // loaded with the first +tls listener
   reactor::IntrusiveList<Client, ClientTag> clients_;
   std::unordered_map<std::string, std::uint32_t> per_address_;  // PeerAddress::limit_key()
   std::vector<Client*> throttled_;
   std::vector<Client*> resuming_;  // taken from throttled_ while they resume
   reactor::Timer throttle_timer_;
+  reactor::Timer stop_http_timer_;
   ConnectLimiter connect_limiter_;
   reactor::Timer forget_timer_;  // drops refilled per-address connect buckets
   std::size_t client_cap_ = 0;   // max_clients, lowered to fit the fd limit
-  // Descriptors open before any listener: with one per listener and connection
-  // since, what process_open_fds reports, without listing 10,000 of them.
+  // Descriptors open at start besides the listeners: with one per listener and
+  // connection, what process_open_fds reports, without listing 10,000 of them.
   std::uint64_t base_fds_ = 0;
   std::uint64_t accept_errors_ = 0;
   std::uint64_t slow_consumers_ = 0;

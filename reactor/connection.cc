@@ -111,9 +111,14 @@ void Connection::close(CloseReason why) {
                                              ? "no PROXY header in time"
                                              : "closed before its PROXY header");
   }
-  if (tls_ && !ready_) {
-    if (why == CloseReason::kHandshakeTimeout) ++loop_.stats_.tls_handshakes_timed_out;
-    if (why == CloseReason::kHandshakeFailed) ++loop_.stats_.tls_handshakes_failed;
+  // A TLS connection that ends before its handshake did, for whatever reason but
+  // the server's own (a refusal, a shutdown), is a failed handshake.
+  if (tls_ && !ready_ && why != CloseReason::kByServer) {
+    if (why == CloseReason::kHandshakeTimeout) {
+      ++loop_.stats_.tls_handshakes_timed_out;
+    } else {
+      ++loop_.stats_.tls_handshakes_failed;
+    }
   }
   loop_.on_connection_closing(*this);
   if (ConnectionHandler* h = handler_) {
@@ -176,8 +181,9 @@ void Connection::on_shutdown(uv_shutdown_t* req, int status) {
   c->loop_.watch_farewell(*c);
 }
 
-// Once the peer's kernel has acknowledged every byte, the farewell is safe on
-// its side: closing now cannot make our kernel reset it away. A peer that keeps
+// Once the peer's kernel has acknowledged every byte, the farewell is in its
+// receive buffer: closing now discards nothing on our side, and a Linux peer
+// still reads what it holds even if a reset follows. A peer that keeps
 // its socket open (nc does) then holds nothing up, and one that does not read
 // keeps the connection only until the drain deadline.
 bool Connection::farewell_acknowledged() {

@@ -25,6 +25,8 @@ Loop::Loop() : read_buffer_(std::make_unique<char[]>(kReadBufferSize)) {
     throw std::runtime_error(std::string("cannot create event loop: ") + uv_strerror(r));
   }
   loop_.data = this;
+  // Counts the time spent waiting for events, so a turn's work can be told apart.
+  uv_loop_configure(&loop_, UV_METRICS_IDLE_TIME);
   prepare_ = std::make_unique<UvHandle<uv_prepare_t>>(&loop_, uv_prepare_init, this);
   uv_prepare_start(prepare_->get(),
                    [](uv_prepare_t* p) { static_cast<Loop*>(p->data)->before_sleep(); });
@@ -36,9 +38,7 @@ Loop::Loop() : read_buffer_(std::make_unique<char[]>(kReadBufferSize)) {
   uv_unref(sweep_timer_->handle());
   handshake_idle_ = std::make_unique<UvHandle<uv_idle_t>>(&loop_, uv_idle_init, this);
   farewell_timer_ = std::make_unique<UvHandle<uv_timer_t>>(&loop_, uv_timer_init, this);
-  check_ = std::make_unique<UvHandle<uv_check_t>>(&loop_, uv_check_init, this);
-  uv_check_start(check_->get(), [](uv_check_t* c) { static_cast<Loop*>(c->data)->after_poll(); });
-  uv_unref(check_->handle());
+  last_turn_ns_ = uv_hrtime();
   lag_timer_ = std::make_unique<UvHandle<uv_timer_t>>(&loop_, uv_timer_init, this);
   lag_expected_ns_ = uv_hrtime() + kLagTickMs * 1000000;
   uv_timer_start(
@@ -57,7 +57,6 @@ Loop::~Loop() {
   prepare_.reset();
   sweep_timer_.reset();
   farewell_timer_.reset();
-  check_.reset();
   lag_timer_.reset();
   handshake_idle_.reset();
   // Runs the pending close callbacks. A pass cut short by a stop() left over from
@@ -223,14 +222,14 @@ void Loop::before_sleep() {
     c->flush();
   }
   ++stats_.iterations;
-  if (poll_end_ns_ != 0) {
-    stats_.busy_seconds.record(static_cast<double>(uv_hrtime() - poll_end_ns_) / 1e9);
-    poll_end_ns_ = 0;
-  }
-}
-
-void Loop::after_poll() {
-  poll_end_ns_ = uv_hrtime();
+  // A turn's work is its wall time less the time libuv spent waiting for events.
+  const std::uint64_t now = uv_hrtime();
+  const std::uint64_t idle = uv_metrics_idle_time(&loop_);
+  const std::uint64_t turn = now - last_turn_ns_;
+  const std::uint64_t waited = idle - last_idle_ns_;
+  stats_.busy_seconds.record(static_cast<double>(turn > waited ? turn - waited : 0) / 1e9);
+  last_turn_ns_ = now;
+  last_idle_ns_ = idle;
 }
 
 void Loop::on_lag_tick() {

@@ -98,7 +98,6 @@ class Loop {
   void check_farewells();
   void mark_dirty(Connection& c);
   void before_sleep();
-  void after_poll();
   void on_lag_tick();
   void sweep();
   char* read_buffer() { return read_buffer_.get(); }
@@ -131,9 +130,9 @@ class Loop {
   std::unique_ptr<UvHandle<uv_timer_t>> farewell_timer_;  // runs while farewells_watched_
   std::size_t farewells_watched_ = 0;
   LoopStats stats_;
-  std::unique_ptr<UvHandle<uv_check_t>> check_;      // marks when the wait for events ended
   std::unique_ptr<UvHandle<uv_timer_t>> lag_timer_;  // measures how late timers fire
-  std::uint64_t poll_end_ns_ = 0;                    // 0: not in a busy stretch
+  std::uint64_t last_turn_ns_ = 0;                   // when the previous flush before sleep ended
+  std::uint64_t last_idle_ns_ = 0;                   // uv_metrics_idle_time() then
   std::uint64_t lag_expected_ns_ = 0;
 };
 

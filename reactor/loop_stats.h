@@ -30,7 +30,8 @@ struct LoopStats {
   std::uint64_t partial_writes = 0;  // ... whose rest went to libuv (the kernel was full)
   Histogram iovecs_per_write{kIovecBounds};
   std::uint64_t iterations = 0;
-  // From the end of the wait for events to the end of the flush before the next.
+  // Each turn of the loop, flush to flush, less the time it waited for events:
+  // reads, line handling, fan-out, timers and the flush.
   Histogram busy_seconds{kTimeBounds};
   // How late a 100 ms timer fires.
   Histogram lag_seconds{kTimeBounds};

@@ -1,4 +1,4 @@
-// Password hashes for server operators: scrypt (RFC 7914) from libcrypto, with
+// Password hashes: scrypt (RFC 7914) from libcrypto, with
 // a random salt, encoded with its parameters as
 //   $scrypt$ln=14,r=8,p=1$SALT$HASH        (SALT and HASH in base64)
 // so that hashes made with other costs still verify.

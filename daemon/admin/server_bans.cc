@@ -17,6 +17,8 @@ namespace chatd {
 namespace {
 
 constexpr char kFileName[] = "bans.toml";
+constexpr unsigned kWidestIpv4Ban = 8;
+constexpr unsigned kWidestIpv6Ban = 16;
 
 std::string toml_string(const std::string& s) {
   std::ostringstream out;
@@ -88,7 +90,14 @@ ServerBan ban_from_toml(const std::string& file, const toml::node& node) {
 }  // namespace
 
 ServerBans::ServerBans(std::string state_dir, std::int64_t now) : state_dir_(std::move(state_dir)) {
-  if (persistent()) load(now);
+  if (!persistent()) return;
+  if (::access(state_dir_.c_str(), W_OK | X_OK) != 0) {
+    throw std::runtime_error(
+        fmt::format("state directory {} (--state-dir) is not a writable "
+                    "directory: {}",
+                    state_dir_, std::strerror(errno)));
+  }
+  load(now);
 }
 
 std::string ServerBans::file() const {
@@ -135,7 +144,9 @@ void ServerBans::save(std::int64_t now) const {
   }
   const std::string path = file();
   const std::string temp = path + ".new";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // A fresh file, never one a link points to: the directory may not be ours alone.
+  ::unlink(temp.c_str());
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
     throw std::runtime_error(fmt::format("cannot write {}: {}", temp, std::strerror(errno)));
   }
@@ -190,6 +201,7 @@ std::int64_t parse_ban_duration(std::string_view text) {
   if (ec != std::errc() || n <= 0) return -1;
   const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   constexpr std::int64_t kMax = std::int64_t{10} * 365 * 86400;
+  if (n > kMax) return -1;  // and no product below can overflow
   std::int64_t seconds = 0;
   if (unit.empty() || unit == "m") {
     seconds = n * 60;
@@ -204,12 +216,21 @@ std::int64_t parse_ban_duration(std::string_view text) {
   } else {
     return -1;
   }
-  return n > kMax || seconds > kMax ? -1 : seconds;
+  return seconds > kMax ? -1 : seconds;
 }
 
 reactor::Cidr parse_ban_mask(std::string_view text) {
   if (text.starts_with("*@")) text.remove_prefix(2);
-  return reactor::parse_cidr(text);
+  reactor::Cidr c = reactor::parse_cidr(text);
+  const unsigned widest = c.family == 4 ? kWidestIpv4Ban : kWidestIpv6Ban;
+  if (c.prefix < widest) {
+    throw std::invalid_argument(fmt::format(
+        "{}: wider than /{} would ban whole networks (and the operators in them)", text, widest));
+  }
+  // The network, not an address in it: 10.1.2.3/8 and 10.0.0.0/8 are one ban.
+  for (std::size_t bit = c.prefix; bit < (c.family == 4 ? 32u : 128u); ++bit)
+    c.bytes[bit / 8] = static_cast<std::uint8_t>(c.bytes[bit / 8] & ~(0x80u >> (bit % 8)));
+  return c;
 }
 
 }  // namespace chatd

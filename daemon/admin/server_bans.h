@@ -26,7 +26,7 @@ struct ServerBan {
 class ServerBans {
  public:
   // `state_dir` empty: nothing is kept across restarts. Throws std::runtime_error
-  // naming the file, the line and the problem when bans.toml cannot be used.
+  // naming the directory, or the file, line and problem, when they cannot be used.
   ServerBans(std::string state_dir, std::int64_t now);
 
   bool persistent() const { return !state_dir_.empty(); }
@@ -56,7 +56,8 @@ class ServerBans {
 std::int64_t parse_ban_duration(std::string_view text);
 
 // A ban mask as operators type it: an address or a CIDR range, IPv4 or IPv6,
-// optionally after "*@" (as in IRC's user@host masks). Throws
+// optionally after "*@" (as in IRC's user@host masks), as its network (host
+// bits cleared). Ranges wider than /8 (IPv4) or /16 (IPv6) are refused. Throws
 // std::invalid_argument saying what is wrong.
 reactor::Cidr parse_ban_mask(std::string_view text);
 

@@ -1,6 +1,7 @@
 // History: the last lines said in each room, replayed to whoever joins. A line
-// is kept as references to the blocks its live broadcast rendered (plain and
-// untagged IRC), so keeping it copies nothing; the replays (plain with times,
+// is kept as references to two renderings of its broadcast, plain and untagged
+// IRC: shared with the members who got them, or made once for history when no
+// member used that form; the replays (plain with times,
 // IRC with server-time and batch tags) are made from those the first time a
 // joiner needs one and shared by every later joiner.
 //
@@ -105,7 +106,7 @@ class RoomHistory {
   const reactor::MessageRef& replay(HistoryLine& line, std::size_t slot, Make&& make);
 
   // Oldest runs go while the room keeps more than `lines` lines, but never the
-  // newest.
+  // newest, unless `lines` is 0 (then all go).
   void trim_to(std::size_t lines);
 
  private:

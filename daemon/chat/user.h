@@ -39,7 +39,7 @@ struct Membership {
 
 class User {
  public:
-  inline static const std::string kNotAway;
+  inline static const std::string kNotAway;  // also the oper name of a non-operator
 
   User(const User&) = delete;
   User& operator=(const User&) = delete;
@@ -61,8 +61,8 @@ class User {
   bool secure() const { return secure_; }
   // A server operator (OPER, /oper): operator in every room, and may remove
   // users and ban addresses. Ends with the connection.
-  bool is_oper() const { return !oper_name_.empty(); }
-  const std::string& oper_name() const { return oper_name_; }
+  bool is_oper() const { return oper_name_ != nullptr; }
+  const std::string& oper_name() const { return oper_name_ ? *oper_name_ : kNotAway; }
   // Operator status in `room`, or a server operator.
   bool may_moderate(const Room& room) const;
   // Wall-clock seconds when the user came in, and when it last said something
@@ -92,7 +92,7 @@ class User {
   }
   void set_invisible(bool on) { invisible_ = on; }
   void set_secure(bool on) { secure_ = on; }
-  void set_oper(std::string name) { oper_name_ = std::move(name); }
+  void set_oper(std::string name) { oper_name_ = std::make_unique<std::string>(std::move(name)); }
 
  private:
   friend class Chat;
@@ -102,8 +102,8 @@ class User {
   std::string ident_;
   std::string host_;
   std::string realname_;
-  std::unique_ptr<std::string> away_;  // most users are never away: 8 bytes, not 32
-  std::string oper_name_;              // empty: not a server operator
+  std::unique_ptr<std::string> away_;       // most users are never away: 8 bytes, not 32
+  std::unique_ptr<std::string> oper_name_;  // null: not a server operator (most users)
   std::vector<Membership> rooms_;
   std::int64_t signon_time_;
   std::int64_t last_spoke_;

@@ -23,6 +23,13 @@ void HttpService::accept(reactor::Connection& c) {
                  kMaxConnections);
     return c.close(reactor::CloseReason::kByServer);
   }
+  std::size_t& from_there = per_address_[c.peer().limit_key()];
+  if (from_there >= kMaxPerAddress) {
+    spdlog::info("refused {}: {} HTTP connections from there already", c.peer().to_string(),
+                 kMaxPerAddress);
+    return c.close(reactor::CloseReason::kByServer);
+  }
+  ++from_there;
   sessions_.push_back(*new HttpSession(*this, c));
   if (!sweep_timer_.active()) sweep_timer_.start(kSweepIntervalMs, kSweepIntervalMs);
 }
@@ -38,6 +45,8 @@ reactor::HttpResponse HttpService::respond(const reactor::HttpRequest& request) 
 
 void HttpService::forget(HttpSession& s) {
   sessions_.remove(s);
+  const auto it = per_address_.find(s.connection().peer().limit_key());
+  if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
   if (sessions_.empty()) sweep_timer_.stop();
 }
 
@@ -45,7 +54,7 @@ void HttpService::sweep() {
   const std::uint64_t now = loop_.now_ms();
   for (HttpSession* s = sessions_.front(); s != nullptr;) {
     HttpSession* next = sessions_.next(*s);
-    if (now >= s->deadline_ms()) s->connection().close(reactor::CloseReason::kIdleTimeout);
+    if (now >= s->deadline_ms()) s->time_out();
     s = next;
   }
 }

@@ -1,12 +1,16 @@
 // HttpService: the HTTP connections of the metrics listeners: at most
-// kMaxConnections at once, each request complete within kRequestTimeoutMs of
-// the connection or of the previous answer (a one-second sweep closes the
-// late), and the handler that turns a request into a response.
+// kMaxConnections at once and kMaxPerAddress from one address (so one host
+// cannot take every slot a load balancer's health check needs), each request
+// complete within kRequestTimeoutMs of the connection or of the previous answer
+// (a one-second sweep answers the late 408), and the handler that turns a
+// request into a response.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <unordered_map>
 
 #include "reactor/http/http_request.h"
 #include "reactor/http/http_response.h"
@@ -22,6 +26,7 @@ struct HttpSessionTag;
 class HttpService {
  public:
   static constexpr std::size_t kMaxConnections = 64;
+  static constexpr std::size_t kMaxPerAddress = 8;
   static constexpr std::uint64_t kRequestTimeoutMs = 10000;
 
   using Handler = std::function<reactor::HttpResponse(const reactor::HttpRequest&)>;
@@ -47,6 +52,7 @@ class HttpService {
   reactor::Loop& loop_;
   Handler handler_;
   reactor::IntrusiveList<HttpSession, HttpSessionTag> sessions_;
+  std::unordered_map<std::string, std::size_t> per_address_;  // PeerAddress::limit_key()
   reactor::Timer sweep_timer_;
 };
 

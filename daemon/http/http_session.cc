@@ -54,10 +54,30 @@ void HttpSession::handle(reactor::HttpRequestParser::Status status) {
     r.fields.emplace_back("Allow", "GET, HEAD");
   }
   r.close = r.close || !request.keep_alive();
+  if (!r.close && request.minor_version == 0) r.fields.emplace_back("Connection", "keep-alive");
   conn_.send(reactor::render_response(r, request.method == "HEAD"));
   if (r.close) return conn_.close_when_drained();
   parser_.reset();
   deadline_ms_ = service_.now_ms() + HttpService::kRequestTimeoutMs;
+  // One request at a time: a pipelined burst of /metrics requests is rendered
+  // as fast as the client takes the answers, not all in one turn of the loop.
+  if (conn_.queued_bytes() != 0) {
+    conn_.pause_reading();
+    conn_.notify_when_drained(0);
+  }
+}
+
+void HttpSession::on_output_drained(reactor::Connection&) {
+  conn_.resume_reading();
+}
+
+void HttpSession::time_out() {
+  reactor::HttpResponse r;
+  r.status = 408;
+  r.body = "the request did not arrive in time\n";
+  r.close = true;
+  conn_.try_write_now(reactor::render_response(r, false));
+  conn_.close(reactor::CloseReason::kIdleTimeout);
 }
 
 void HttpSession::on_close(reactor::Connection&, reactor::CloseReason) {

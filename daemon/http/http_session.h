@@ -30,6 +30,9 @@ class HttpSession final : public reactor::ConnectionHandler,
   void on_line(reactor::Connection& c, std::string_view line) override;
   void on_line_too_long(reactor::Connection& c) override;
   void on_close(reactor::Connection& c, reactor::CloseReason why) override;
+  void on_output_drained(reactor::Connection& c) override;
+  // Past the deadline: a 408 if it can be written at once, then closed.
+  void time_out();
 
  private:
   ~HttpSession() = default;

@@ -86,8 +86,9 @@ void kline(IrcSession& s, const IrcMessage& m) {
     return server_notice(
         s, fmt::format("KLINE: '{}' is not a duration (30m, 2h, 7d, 0 for good)", m.arg(1)));
   }
+  const std::string reason = user_text(m.arg(2), kMaxReasonBytes);
   const Server::BanOutcome out =
-      s.server().ban(s, mask, seconds, user_text(m.arg(2), kMaxReasonBytes));
+      s.server().ban(s, mask, seconds, reason.empty() ? "banned" : reason);
   server_notice(
       s, fmt::format("banned {} {}: {} users removed{}", mask.to_string(),
                      seconds == 0 ? "for good" : fmt::format("for {} s", seconds), out.removed,
@@ -107,7 +108,7 @@ void unkline(IrcSession& s, const IrcMessage& m) {
     return server_notice(s, fmt::format("no server ban on {}", mask.to_string()));
   }
   server_notice(s, fmt::format("ban on {} lifted{}", mask.to_string(),
-                               error.empty() ? "" : "; NOT SAVED: " + error));
+                               error.empty() ? "" : "; NOT SAVED, back at restart: " + error));
 }
 
 }  // namespace chatd::irc

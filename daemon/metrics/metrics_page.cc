@@ -114,7 +114,8 @@ void loop(PrometheusText& t, const MetricsSnapshot& s) {
               "Time from the end of a wait for events to the end of the flush after it.",
               s.loop.busy_seconds);
   t.histogram("chatd_loop_lag_seconds", "How late a 100 ms timer fired.", s.loop.lag_seconds);
-  counter(t, "chatd_http_requests_total", "HTTP requests answered.", s.server.http_requests);
+  counter(t, "chatd_http_requests_total", "HTTP GET and HEAD requests answered.",
+          s.server.http_requests);
   t.family("chatd_build_info", "gauge", "chatd's version and commit.");
   t.sample("chatd_build_info", U{1}, {{"version", CHATD_VERSION}, {"commit", CHATD_COMMIT}});
 }

@@ -66,7 +66,8 @@ void kline(PlainSession& s, std::string_view args) {
   if (seconds < 0) return s.send(format_line(replies::kBadDuration, clean_text(duration)));
   const std::string why = clean_text(reason);
   const Server::BanOutcome out = s.server().ban(s, mask, seconds, why.empty() ? "banned" : why);
-  s.send(format_line(replies::kBanSet, mask.to_string(), for_how_long(seconds), out.removed));
+  s.send(format_line(replies::kBanSet, mask.to_string(), for_how_long(seconds),
+                     fmt::format("{} {}", out.removed, out.removed == 1 ? "user" : "users")));
   if (!out.error.empty()) s.send(format_line(replies::kBanNotSaved, out.error));
 }
 
@@ -83,7 +84,7 @@ void unkline(PlainSession& s, std::string_view args) {
     return s.send(format_line(replies::kNoSuchBan, mask.to_string()));
   }
   s.send(format_line(replies::kBanLifted, mask.to_string()));
-  if (!error.empty()) s.send(format_line(replies::kBanNotSaved, error));
+  if (!error.empty()) s.send(format_line(replies::kUnbanNotSaved, error));
 }
 
 void klines(PlainSession& s) {

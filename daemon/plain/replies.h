@@ -86,10 +86,12 @@ inline constexpr char kYouAreOper[] = "*** you are now a server operator";
 inline constexpr char kOperRefused[] = "! oper refused: {}";
 inline constexpr char kNotServerOper[] =
     "! only server operators may do that (/oper NAME PASSWORD)";
-inline constexpr char kBanSet[] = "*** banned {} {}: {} users removed";
+inline constexpr char kBanSet[] = "*** banned {} {}: {} removed";
 inline constexpr char kBanNotSaved[] =
     "! the ban holds but was NOT SAVED, so a restart loses it: {}";
 inline constexpr char kBanLifted[] = "*** ban on {} lifted";
+inline constexpr char kUnbanNotSaved[] =
+    "! the ban is lifted but this was NOT SAVED, so a restart brings it back: {}";
 inline constexpr char kNoSuchBan[] = "! no server ban on {}";
 inline constexpr char kBanListHeader[] = "*** {}:";
 inline constexpr char kBanListItem[] = "***   {} by {} {}: {}";

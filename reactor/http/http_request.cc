@@ -114,8 +114,15 @@ HttpRequestParser::Status HttpRequestParser::request_line(std::string_view line)
   const std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   const std::string_view version = line.substr(sp2 + 1);
   if (!is_token(method)) return fail(400, "malformed method");
-  if (target.empty() || target.front() != '/' || !is_field_value(target) ||
-      target.find_first_of(" \t") != std::string_view::npos) {
+  std::string_view path = target;
+  // The absolute form (RFC 9112 3.2.2), which a server must accept: its path.
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (!path.starts_with(scheme)) continue;
+    path.remove_prefix(scheme.size());
+    const std::size_t slash = path.find('/');
+    path = slash == std::string_view::npos ? std::string_view("/") : path.substr(slash);
+  }
+  if (path.empty() || path.front() != '/' || !is_field_value(path)) {
     return fail(400, "the target must be a path");
   }
   if (version == "HTTP/1.1") {
@@ -128,7 +135,7 @@ HttpRequestParser::Status HttpRequestParser::request_line(std::string_view line)
     return fail(400, "malformed HTTP version");
   }
   request_.method = method;
-  request_.target = target;
+  request_.target = path;
   have_request_line_ = true;
   return Status::kIncomplete;
 }

@@ -14,7 +14,7 @@ namespace chatd::reactor {
 
 struct HttpRequest {
   std::string method;     // "GET"
-  std::string target;     // "/metrics?x=1"
+  std::string target;     // "/metrics?x=1" (of an absolute-form target, the path)
   int minor_version = 1;  // HTTP/1.0 or HTTP/1.1
   // Field names in lower case, values without surrounding whitespace, in order.
   std::vector<std::pair<std::string, std::string>> fields;
@@ -41,7 +41,7 @@ class HttpRequestParser {
   Status line_too_long();
 
   const HttpRequest& request() const { return request_; }
-  // For kBad: the status to answer (400, 431, 501, 505) and why, for the body.
+  // For kBad: the status to answer (400, 431, 505) and why, for the body.
   int error_status() const { return error_status_; }
   const std::string& error() const { return error_; }
 

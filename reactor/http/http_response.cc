@@ -1,7 +1,10 @@
 // HTTP/1.1 responses.
 #include "reactor/http/http_response.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include <ctime>
 
 namespace chatd::reactor {
 
@@ -19,8 +22,6 @@ std::string_view reason_phrase(int status) {
       return "Request Timeout";
     case 431:
       return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
     case 503:
       return "Service Unavailable";
     case 505:
@@ -32,9 +33,12 @@ std::string_view reason_phrase(int status) {
 
 MessageRef render_response(const HttpResponse& r, bool head) {
   fmt::memory_buffer out;
+  const std::time_t now = std::time(nullptr);
   fmt::format_to(std::back_inserter(out),
-                 "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n", r.status,
-                 reason_phrase(r.status), r.content_type, r.body.size());
+                 "HTTP/1.1 {} {}\r\nDate: {:%a, %d %b %Y %H:%M:%S} GMT\r\nContent-Type: "
+                 "{}\r\nContent-Length: {}\r\n",
+                 r.status, reason_phrase(r.status), fmt::gmtime(now), r.content_type,
+                 r.body.size());
   for (const auto& [name, value] : r.fields)
     fmt::format_to(std::back_inserter(out), "{}: {}\r\n", name, value);
   if (r.close) fmt::format_to(std::back_inserter(out), "Connection: close\r\n");

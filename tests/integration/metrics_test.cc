@@ -299,8 +299,34 @@ TEST(Metrics, ARequestThatNeverCompletesIsClosed) {
   MetricsChatd chatd;
   LineClient c(chatd.metrics_port());
   ASSERT_TRUE(c.send_raw("GET /metrics HTTP/1.1\r\nHost: x\r\n"));
-  EXPECT_TRUE(c.read_until_closed(within(15s))) << "still open after 15 s";
+  auto status = c.read_line(within(15s));
+  ASSERT_TRUE(status) << "no answer 15 s after an unfinished request: " << c.diagnostics();
+  EXPECT_EQ(*status, "HTTP/1.1 408 Request Timeout");
+  EXPECT_TRUE(c.read_until_closed()) << "still open after its 408";
   EXPECT_EQ(chatd.get("/livez").status, 200);
+}
+
+// One address cannot hold every HTTP slot a load balancer's health check needs.
+TEST(Metrics, OneAddressHoldsAtMostEightHttpConnections) {
+  MetricsChatd chatd;
+  std::vector<LineClient> held;
+  for (int i = 0; i < 8; ++i) {
+    held.emplace_back(chatd.metrics_port());
+    ASSERT_TRUE(held.back().send_raw("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(held.back().expect_line(equals("HTTP/1.1 200 OK"))) << held.back().diagnostics();
+  }
+  LineClient ninth(chatd.metrics_port());
+  ASSERT_TRUE(ninth.send_raw("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_TRUE(ninth.read_until_closed()) << ninth.diagnostics();
+  EXPECT_FALSE(ninth.expect_line(equals("HTTP/1.1 200 OK"), within(100ms)));
+  ASSERT_TRUE(chatd.process().wait_for_log("8 HTTP connections from there", default_deadline()));
+  held.front().close();
+  bool served = false;
+  for (int i = 0; i < 50 && !served; ++i) {  // until chatd has seen that close
+    auto r = http_get(chatd.metrics_port(), "/livez", within(2s));
+    served = r && r->status == 200;
+  }
+  EXPECT_TRUE(served);
 }
 
 }  // namespace

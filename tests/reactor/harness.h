@@ -81,10 +81,9 @@ class TestServer final : public reactor::ListenerHandler {
 // The handles on `loop`, by type name ("tcp", "timer", ...), after letting pending closes
 // finish. Once a test has closed everything, only the loop's own may be left.
 std::vector<std::string> loop_handles(reactor::Loop& loop);
-// The after-poll mark, the handshake-turn hook, the flush hook, and the sweep, farewell-poll
-// and lag timers.
-inline const std::vector<std::string> kLoopOwnHandles = {"check", "idle",  "prepare",
-                                                         "timer", "timer", "timer"};
+// The handshake-turn hook, the flush hook, and the sweep, farewell-poll and lag timers.
+inline const std::vector<std::string> kLoopOwnHandles = {"idle", "prepare", "timer", "timer",
+                                                         "timer"};
 
 class ReactorTest : public ::testing::Test {
  protected:

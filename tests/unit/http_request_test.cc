@@ -92,7 +92,7 @@ TEST(HttpRequest, RefusesMalformedAndUnsupportedHeads) {
       {"GET /\r\n", 400},
       {"GET / HTTP/1.1 extra\r\n", 400},
       {"G(T / HTTP/1.1\r\n", 400},
-      {"GET http://example.com/ HTTP/1.1\r\n", 400},
+      {"GET example.com/ HTTP/1.1\r\n", 400},
       {"GET / HTTX/1.1\r\n", 400},
       {"GET / HTTP/2.0\r\n", 505},
       {"GET / HTTP/1.1\r\n\r\n", 400},                                  // no Host
@@ -109,6 +109,19 @@ TEST(HttpRequest, RefusesMalformedAndUnsupportedHeads) {
     EXPECT_EQ(p.error_status(), b.status) << b.head;
     EXPECT_FALSE(p.error().empty()) << b.head;
   }
+}
+
+// RFC 9112 3.2.2: a server must accept the absolute form; what it serves is the path.
+TEST(HttpRequest, AnAbsoluteFormTargetIsItsPath) {
+  HttpRequestParser p;
+  ASSERT_EQ(feed(p,
+                 "GET http://www.example.org/pub/WWW/TheProject.html HTTP/1.1\r\n"
+                 "Host: www.example.org\r\n\r\n"),
+            Status::kComplete);
+  EXPECT_EQ(p.request().target, "/pub/WWW/TheProject.html");
+  p.reset();
+  ASSERT_EQ(feed(p, "GET http://www.example.org HTTP/1.1\r\nHost: h\r\n\r\n"), Status::kComplete);
+  EXPECT_EQ(p.request().target, "/");
 }
 
 TEST(HttpRequest, ContentLengthZeroIsNoBody) {
@@ -143,10 +156,18 @@ TEST(HttpResponse, RendersStatusLengthFieldsAndBodyUnlessHead) {
   r.body = "gone\n";
   r.fields.emplace_back("Cache-Control", "no-store");
   r.close = true;
-  EXPECT_EQ(render_response(r, false).view(),
+  // The Date field (RFC 9110 6.6.1) is now; take it out to compare the rest.
+  auto without_date = [](std::string_view text) {
+    const std::size_t at = text.find("\r\nDate: ");
+    EXPECT_NE(at, std::string_view::npos) << text;
+    const std::size_t end = text.find("\r\n", at + 2);
+    EXPECT_TRUE(std::string_view(text.substr(at + 8, end - at - 8)).ends_with(" GMT")) << text;
+    return std::string(text.substr(0, at)) + std::string(text.substr(end));
+  };
+  EXPECT_EQ(without_date(render_response(r, false).view()),
             "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\n"
             "Content-Length: 5\r\nCache-Control: no-store\r\nConnection: close\r\n\r\ngone\n");
-  EXPECT_EQ(render_response(r, true).view(),
+  EXPECT_EQ(without_date(render_response(r, true).view()),
             "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\n"
             "Content-Length: 5\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n");
 }

@@ -41,7 +41,12 @@ TEST(BanMask, TakesAddressesRangesAndUserAtHostForm) {
   EXPECT_EQ(parse_ban_mask("10.1.2.3").to_string(), "10.1.2.3/32");
   EXPECT_EQ(parse_ban_mask("*@10.0.0.0/8").to_string(), "10.0.0.0/8");
   EXPECT_EQ(parse_ban_mask("2001:db8::/32").to_string(), "2001:db8::/32");
+  EXPECT_EQ(parse_ban_mask("10.1.2.3/8").to_string(), "10.0.0.0/8") << "one ban per network";
+  EXPECT_EQ(parse_ban_mask("2001:db8:ffff::1/33").to_string(), "2001:db8:8000::/33");
   EXPECT_THROW(parse_ban_mask("nick!user@host"), std::invalid_argument);
+  EXPECT_THROW(parse_ban_mask("0.0.0.0/0"), std::invalid_argument) << "would ban everyone";
+  EXPECT_THROW(parse_ban_mask("10.0.0.0/7"), std::invalid_argument);
+  EXPECT_THROW(parse_ban_mask("::/15"), std::invalid_argument);
 }
 
 TEST(ServerBans, MatchesAddressesInTheRangeUntilTheyExpire) {
@@ -95,8 +100,14 @@ TEST(ServerBans, ABrokenStateFileIsRefusedNamingTheFileAndLine) {
   }
 }
 
-TEST(ServerBans, AnUnwritableStateDirKeepsTheBanAndSaysWhy) {
-  ServerBans bans("/nonexistent/chatd-state", 0);
+TEST(ServerBans, AMissingStateDirIsRefusedAtStart) {
+  EXPECT_THROW(ServerBans("/nonexistent/chatd-state", 0), std::runtime_error);
+}
+
+TEST(ServerBans, AStateDirThatStopsTakingWritesKeepsTheBanAndSaysWhy) {
+  test::TempDir dir;
+  ServerBans bans(dir.path().string(), 0);
+  std::filesystem::create_directory(dir.path() / "bans.toml");  // rename cannot replace it
   EXPECT_THROW(bans.add(ban("10.0.0.1", 0, 0), 0), std::runtime_error);
   EXPECT_NE(bans.find(address("10.0.0.1"), 1), nullptr);
 }

@@ -1,0 +1,53 @@
+// Server: the answers of its metrics listeners: /metrics, /livez, /readyz.
+#include <algorithm>
+
+#include "daemon/metrics/metrics_page.h"
+#include "daemon/metrics/prometheus_text.h"
+#include "daemon/server.h"
+
+namespace chatd {
+
+// GET /metrics, /livez (the loop answers: alive), /readyz (503 while shutting
+// down or full, so a load balancer sends new users elsewhere).
+reactor::HttpResponse Server::answer_http(const reactor::HttpRequest& request) {
+  ++stats_.http_requests;
+  reactor::HttpResponse r;
+  r.fields.emplace_back("Cache-Control", "no-store");
+  const std::string_view path = request.path();
+  if (path == "/metrics") {
+    r.content_type = PrometheusText::kContentType;
+    r.body = metrics_page();
+  } else if (path == "/livez") {
+    r.body = "ok\n";
+  } else if (path == "/readyz") {
+    if (shutting_down_) {
+      r.status = 503;
+      r.body = "draining\n";
+    } else if (clients_.size() >= client_cap_) {
+      r.status = 503;
+      r.body = "full\n";
+    } else {
+      r.body = "ok\n";
+    }
+  } else {
+    r.status = 404;
+    r.body = "not found: chatd serves /metrics, /livez and /readyz here\n";
+  }
+  return r;
+}
+
+std::string Server::metrics_page() {
+  MetricsSnapshot s{stats_, loop_.stats(), chat_};
+  loop_.for_each_connection([&s](reactor::Connection& c) {
+    const std::uint64_t queued = c.queued_bytes();
+    s.output_queued_bytes += queued;
+    s.output_queue_max_bytes = std::max(s.output_queue_max_bytes, queued);
+  });
+  s.flood_paused = throttled_.size();
+  s.max_clients = client_cap_;
+  s.output_limit = config_.output_limit;
+  s.open_fds = base_fds_ + listeners_.size() + http_listeners_.size() + loop_.connection_count();
+  return render_metrics(s);
+}
+
+}  // namespace chatd
