@@ -9,6 +9,7 @@
 
 #include "tests/support/chatd_process.h"
 #include "tests/support/line_client.h"
+#include "tests/support/stuck_reader.h"
 
 namespace chatd::test {
 namespace {
@@ -96,15 +97,7 @@ TEST(Shutdown, SigtermWithNoClientsExitsZero) {
 
 TEST(Shutdown, ClientThatNeverReadsDoesNotHoldUpTheExit) {
   ChatdProcess chatd;
-  ClientOptions tiny;
-  tiny.recv_buffer = 4096;
-  LineClient sleeper = connect_as(chatd.port(), "sleeper", default_deadline(), tiny);
-  LineClient talker = connect_as(chatd.port(), "talker");
-  const std::string text(1000, 't');
-  for (int i = 0; i < 200; ++i)
-    ASSERT_TRUE(talker.send_line(text));  // fills sleeper's path
-  ASSERT_TRUE(talker.send_line("/who"));
-  ASSERT_TRUE(talker.expect_line(starts_with("*** 2 users in"))) << talker.diagnostics();
+  const StuckReader stuck = stuck_reader(chatd.port(), 200, 1000);
   ASSERT_TRUE(chatd.send_signal(SIGTERM));
   auto status = chatd.wait_exit(within(kExitWait));
   ASSERT_TRUE(status) << "chatd still running " << kExitWait.count() << " s after SIGTERM";

@@ -14,6 +14,7 @@
 #include "tests/support/http_get.h"
 #include "tests/support/irc_client.h"
 #include "tests/support/line_client.h"
+#include "tests/support/stuck_reader.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -197,15 +198,7 @@ TEST(Metrics, ReadyzIsUnavailableWhenFull) {
 // balancer stops sending users here, and chatd still exits.
 TEST(Metrics, ReadyzIsUnavailableWhileShuttingDown) {
   MetricsChatd chatd;
-  ClientOptions tiny;
-  tiny.recv_buffer = 4096;
-  LineClient sleeper = connect_as(chatd.plain_port(), "sleeper", default_deadline(), tiny);
-  LineClient talker = connect_as(chatd.plain_port(), "talker");
-  const std::string text(1000, 't');
-  for (int i = 0; i < 200; ++i)
-    ASSERT_TRUE(talker.send_line(text));
-  ASSERT_TRUE(talker.send_line("/who"));
-  ASSERT_TRUE(talker.expect_line(starts_with("*** 2 users in"))) << talker.diagnostics();
+  const StuckReader stuck = stuck_reader(chatd.plain_port(), 200, 1000);
   ASSERT_TRUE(chatd.process().send_signal(SIGTERM));
   ASSERT_TRUE(chatd.process().wait_for_log("shutting down", default_deadline()));
   const HttpReply ready = chatd.get("/readyz");

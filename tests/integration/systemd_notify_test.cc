@@ -15,6 +15,7 @@
 #include "tests/support/chatd_process.h"
 #include "tests/support/line_client.h"
 #include "tests/support/notify_socket.h"
+#include "tests/support/stuck_reader.h"
 
 namespace chatd::test {
 namespace {
@@ -168,15 +169,9 @@ TEST(SystemdNotify, LongShutdownDrainExtendsTheStopTimeout) {
   o.args = {"--output-limit", "16777216"};
   ChatdProcess chatd(o);
   ASSERT_TRUE(ns.wait_for("READY=1", within(5s))) << ns.describe();
-  ClientOptions small;
-  small.recv_buffer = 4096;
-  LineClient sleeper = connect_as(chatd.port(), "sleeper", default_deadline(), small);
-  LineClient talker = connect_as(chatd.port(), "talker");
-  const std::string big(4000, 'x');
-  for (int i = 0; i < 1000; ++i)
-    ASSERT_TRUE(talker.send_line(big));
-  ASSERT_TRUE(talker.send_line("/who"));  // its answer means all 1000 lines were handled
-  ASSERT_TRUE(talker.expect_line("users in #lobby")) << talker.diagnostics();
+  StuckReader stuck = stuck_reader(chatd.port(), 1000, 4000);
+  LineClient& talker = stuck.talker;
+  LineClient& sleeper = stuck.sleeper;
   ASSERT_TRUE(chatd.send_signal(SIGTERM));
   // The talker reads its goodbye and hangs up, as nc does; the sleeper does not.
   ASSERT_TRUE(talker.expect_line("*** server shutting down")) << talker.diagnostics();
