@@ -10,9 +10,7 @@
 #include "daemon/irc/irc_render.h"
 #include "daemon/irc/irc_session.h"
 #include "daemon/logging.h"
-#include "daemon/metrics/metrics_page.h"
 #include "daemon/metrics/process_stats.h"
-#include "daemon/metrics/prometheus_text.h"
 #include "daemon/plain/plain_render.h"
 #include "daemon/plain/plain_session.h"
 #include "daemon/plain/replies.h"
@@ -20,7 +18,6 @@
 #include "daemon/systemd.h"
 #include "daemon/tls_certificate.h"
 #include "reactor/connection.h"
-#include "reactor/password_hash.h"
 
 namespace chatd {
 namespace {
