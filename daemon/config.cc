@@ -416,8 +416,8 @@ struct FlagSet {
 void add_options(FlagSet& flags, std::string& config_file, bool& check_only, bool& hash_password) {
   CLI::App& app = flags.app;
   app.add_option("--listen", flags.listen,
-                 "listen address, repeatable: [PROTO://]HOST:PORT with PROTO plain (the "
-                 "default) or irc; [::1]:2023 for IPv6")
+                 "listen address, repeatable: [PROTO[+tls][+proxy]://]HOST:PORT with PROTO "
+                 "plain (the default), irc or metrics; [::1]:2023 for IPv6")
       ->type_name("[PROTO://]HOST:PORT")
       ->default_str("plain://0.0.0.0:2023 plain://[::]:2023 irc://0.0.0.0:6667 irc://[::]:6667");
   app.add_option("--proxy-from", flags.proxy_from,
