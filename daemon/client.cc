@@ -82,19 +82,19 @@ void Client::resume() {
 }
 
 void Client::hold_input() {
-  held_ = true;
+  ++holds_;
   update_reading();
 }
 
 void Client::release_input() {
-  held_ = false;
+  if (holds_ != 0) --holds_;
   update_reading();
 }
 
 // Resuming hands over lines received meanwhile, which may hold or throttle
 // the client again, or close it.
 void Client::update_reading() {
-  if (throttled_ || held_) {
+  if (throttled_ || holds_ != 0) {
     conn_.pause_reading();
   } else {
     conn_.resume_reading();

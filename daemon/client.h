@@ -47,6 +47,16 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   // line is written.
   virtual void remove_from_server(std::string_view reason, Disconnect why) = 0;
 
+  // A server line in the client's protocol: "*** text" to plain users, a
+  // server NOTICE to IRC ones.
+  virtual void notify(std::string_view text) = 0;
+
+  // Holds reading while a long reply is produced as the client reads it, or
+  // while the cluster answers a nick claim, so the replies to its next commands
+  // come after it, in order. Holds nest.
+  void hold_input();
+  void release_input();
+
   // Flood control, driven by the server's throttle timer.
   bool throttled() const { return throttled_; }
   bool ready_to_resume(std::uint64_t now_ms) const;
@@ -62,10 +72,6 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   // token is still handled; reading then stops until a token is back, so TCP
   // pushes back on this sender alone and nothing it sent is lost.
   void charge_line(double cost = 1.0);
-  // Holds reading while a long reply is produced as the client reads it, so
-  // the replies to its next commands come after it, in order.
-  void hold_input();
-  void release_input();
   // Called first thing in on_close: the server forgets this client. A TLS
   // client whose handshake failed is logged here, once, at info.
   void forget(reactor::CloseReason why);
@@ -79,7 +85,7 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   FrontEnd front_end_;
   std::optional<Disconnect> disconnect_;
   bool throttled_ = false;
-  bool held_ = false;
+  std::uint8_t holds_ = 0;
 };
 
 }  // namespace chatd

@@ -115,6 +115,17 @@ const Field kFields[] = {
     {"state_dir", "DIR",
      "where server bans are kept across restarts (empty: $STATE_DIRECTORY, else not kept)",
      &Config::state_dir, 0, 0, check_any},
+    {"redis", "URL",
+     "the Redis several nodes share one chat through: redis://[:PASSWORD@]HOST:PORT or "
+     "unix://[:PASSWORD@]/PATH (empty: a single node)",
+     &Config::redis, 0, 0, check_redis_url},
+    {"node_name", "NAME",
+     "this node's name in the cluster, unique among live nodes (empty: HOST:PID)",
+     &Config::node_name, 0, 0, check_node_name},
+    {"cluster_prefix", "P", "first part of every Redis key and channel of this chat",
+     &Config::cluster_prefix, 0, 0, check_cluster_prefix},
+    {"reuseport", "BOOL", "bind listeners with SO_REUSEPORT, so nodes on one box share a port",
+     &Config::reuseport},
 };
 
 std::string flag_name(std::string_view key) {
@@ -438,6 +449,11 @@ void add_options(FlagSet& flags, std::string& config_file, bool& check_only, boo
                            ->type_name(f.type_name)
                            ->default_str(default_text(f))
                            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    // A bare --reuseport means true; CLI11 would give a bare option its default.
+    if (is_bool(f)) {
+      flags.options[i]->expected(0, 1)->default_str("")->type_name(
+          fmt::format("[{}]={}", f.type_name, default_text(f)));
+    }
   }
   app.set_version_flag("--version", "chatd " CHATD_VERSION);
 }
@@ -469,6 +485,11 @@ ConfigLoader ConfigLoader::from_args(int argc, const char* const* argv) {
   for (std::size_t i = 0; i < std::size(kFields); ++i) {
     if (flags.options[i]->count() == 0) continue;
     const std::string where = flag_name(kFields[i].key);
+    // A bare boolean flag (--reuseport) is given no value: it means true.
+    const bool bare =
+        flags.options[i]->results().empty() ||
+        (flags.options[i]->results().size() == 1 && flags.options[i]->results().front().empty());
+    if (bare && is_bool(kFields[i])) flags.texts[i] = "true";
     set_field(scratch, kFields[i], raw_from_flag(kFields[i], flags.texts[i], where), where);
     loader.flags_.emplace_back(i, flags.texts[i]);
   }

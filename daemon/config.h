@@ -67,6 +67,14 @@ struct Config {
   // Where server bans are kept across restarts; empty: $STATE_DIRECTORY (set by
   // systemd's StateDirectory=), else nowhere (bans last until a restart).
   std::string state_dir;
+  // Several nodes, one chat (daemon/cluster/): the Redis they share (empty:
+  // a single node), this node's name (empty: HOST:PID) and the prefix of every
+  // key and channel, so that several chats can share one Redis.
+  std::string redis;
+  std::string node_name;
+  std::string cluster_prefix = "chatd";
+  // Listeners bound with SO_REUSEPORT, so several nodes on one box share a port.
+  bool reuseport = false;
   // Server operators, from [[oper]] tables only (no flag carries a password).
   std::vector<OperAccount> opers;
 

@@ -6,6 +6,7 @@
 
 #include "daemon/chat/names.h"
 #include "daemon/logging.h"
+#include "reactor/redis/redis_address.h"
 
 namespace chatd {
 namespace {
@@ -21,7 +22,41 @@ bool is_server_name(const std::string& value) {
   return true;
 }
 
+bool is_token(const std::string& value, std::size_t max, std::string_view extra) {
+  if (value.empty() || value.size() > max) return false;
+  for (char c : value) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == '_' || extra.find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string check_redis_url(const std::string& value, const std::string& where) {
+  if (value.empty()) return value;
+  try {
+    reactor::parse_redis_url(value);
+  } catch (const std::invalid_argument& e) {
+    fail(where, e.what());
+  }
+  return value;
+}
+
+std::string check_node_name(const std::string& value, const std::string& where) {
+  if (value.empty() || is_token(value, 64, ":")) return value;
+  fail(where, fmt::format("'{}' is not a node name: 1-64 ASCII letters, digits, '.', '-', '_' "
+                          "or ':'",
+                          value));
+}
+
+std::string check_cluster_prefix(const std::string& value, const std::string& where) {
+  if (is_token(value, 32, "")) return value;
+  fail(where, fmt::format("'{}' is not a cluster prefix: 1-32 ASCII letters, digits, '.', '-' "
+                          "or '_'",
+                          value));
+}
 
 [[noreturn]] void fail(const std::string& where, std::string_view problem) {
   throw ConfigError(fmt::format("{}: {}", where, problem));

@@ -23,6 +23,12 @@ std::string check_network(const std::string& value, const std::string& where);
 // Anything (the cloak key).
 std::string check_any(const std::string& value, const std::string& where);
 std::string check_tls_version(const std::string& value, const std::string& where);
+// Empty (single node) or a Redis URL (reactor/redis/redis_address.h).
+std::string check_redis_url(const std::string& value, const std::string& where);
+// Empty (HOST:PID) or 1-64 of letters, digits, '.', '-', '_', ':'.
+std::string check_node_name(const std::string& value, const std::string& where);
+// 1-32 of letters, digits, '.', '-', '_'.
+std::string check_cluster_prefix(const std::string& value, const std::string& where);
 
 // gethostname(), or "chatd" if that is not a name IRC can carry.
 std::string host_name();

@@ -3,9 +3,11 @@
 #include "daemon/server.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 
+#include "daemon/config_checks.h"
 #include "daemon/fd_limit.h"
 #include "daemon/irc/irc_render.h"
 #include "daemon/irc/irc_session.h"
@@ -123,14 +125,34 @@ void Server::start() {
     spdlog::info("socket-activated: the configured listen addresses are not bound");
   }
   base_fds_ = count_open_fds() - listeners_.size() - http_listeners_.size();
+  if (!config_.redis.empty()) join_cluster();
   status_.ready();
 }
 
 void Server::listen_on(const ListenSpec& spec) {
   acceptors_.push_back(std::make_unique<Acceptor>(*this, spec.scheme.front_end));
   serve(spec.scheme,
-        std::make_unique<reactor::Listener>(loop_, spec.at, config_.backlog, *acceptors_.back()),
-        "");
+        std::make_unique<reactor::Listener>(loop_, spec.at, config_.backlog, *acceptors_.back(),
+                                            config_.reuseport),
+        config_.reuseport ? " (SO_REUSEPORT)" : "");
+}
+
+// The Redis links are made on the loop, after the listeners: clients are
+// served at once, isolated until the cluster answers.
+void Server::join_cluster() {
+  cluster::Backplane::Settings s;
+  s.redis = reactor::parse_redis_url(config_.redis);
+  s.node_name =
+      config_.node_name.empty() ? fmt::format("{}:{}", host_name(), ::getpid()) : config_.node_name;
+  s.prefix = config_.cluster_prefix;
+  cluster::BackplaneHost& host = *this;
+  backplane_ = std::make_unique<cluster::Backplane>(loop_, chat_, host, std::move(s));
+  backplane_->start();
+}
+
+void Server::notify(User& u, std::string_view text) {
+  if (u.protocol() == Protocol::kPlain) return static_cast<PlainSession&>(u).notify(text);
+  if (u.protocol() == Protocol::kIrc) static_cast<IrcSession&>(u).notify(text);
 }
 
 void Server::adopt(const systemd::InheritedSocket& s) {
@@ -296,6 +318,7 @@ void Server::shutdown() {
   shutting_down_ = true;
   status_.stopping();
   spdlog::info("shutting down: {} clients to notify", clients_.size());
+  if (backplane_) backplane_->shut_down({});
   listeners_.clear();
   tls_listeners_.clear();
   proxy_listeners_.clear();
@@ -353,7 +376,8 @@ void Server::reload_certificate() {
 }
 
 ServiceCounters Server::counters() const {
-  return {clients_.size(), chat_.rooms().size(), chat_.messages_relayed()};
+  return {clients_.size(), chat_.rooms().size(), chat_.messages_relayed(),
+          backplane_ ? backplane_->describe() : std::string()};
 }
 
 void Server::apply(const Config& config) {

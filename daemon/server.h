@@ -13,6 +13,7 @@
 #include "daemon/admin/server_bans.h"
 #include "daemon/chat/chat.h"
 #include "daemon/client.h"
+#include "daemon/cluster/backplane.h"
 #include "daemon/config.h"
 #include "daemon/connect_limiter.h"
 #include "daemon/host_cloak.h"
@@ -29,7 +30,7 @@
 
 namespace chatd {
 
-class Server final {
+class Server final : cluster::BackplaneHost {
  public:
   Server(reactor::Loop& loop, const ConfigLoader& loader, Config config);
   ~Server();
@@ -47,6 +48,8 @@ class Server final {
   void reload();
 
   Chat& chat() { return chat_; }
+  // The cluster this node is part of (--redis), or null on a single node.
+  cluster::Backplane* backplane() { return backplane_.get(); }
   const Config& config() const { return config_; }
   reactor::Loop& loop() { return loop_; }
   IrcService& irc() { return irc_; }
@@ -95,6 +98,8 @@ class Server final {
   };
 
   void listen_on(const ListenSpec& spec);
+  void notify(User& u, std::string_view text) override;
+  void join_cluster();
   void adopt(const systemd::InheritedSocket& s);
   void serve(const Scheme& scheme, std::unique_ptr<reactor::Listener> listener,
              std::string_view how);
@@ -116,6 +121,7 @@ class Server final {
   const ConfigLoader& loader_;
   Config config_;
   Chat chat_;
+  std::unique_ptr<cluster::Backplane> backplane_;  // after chat_: it holds users in it
   HostCloak cloak_;
   IrcService irc_;
   ServiceStatus status_;  // sd_notify: READY, STATUS, WATCHDOG, RELOADING, STOPPING

@@ -24,8 +24,10 @@ std::string_view plural(std::uint64_t n) {
 }  // namespace
 
 std::string format_status(const ServiceCounters& c, double messages_per_second) {
-  return fmt::format("{} client{}, {} room{}, {:.1f} messages/s", c.clients, plural(c.clients),
-                     c.rooms, plural(c.rooms), messages_per_second);
+  std::string s = fmt::format("{} client{}, {} room{}, {:.1f} messages/s", c.clients,
+                              plural(c.clients), c.rooms, plural(c.rooms), messages_per_second);
+  if (!c.cluster.empty()) s += "; " + c.cluster;
+  return s;
 }
 
 ServiceStatus::ServiceStatus(reactor::Loop& loop, std::function<ServiceCounters()> counters)

@@ -17,6 +17,7 @@ struct ServiceCounters {
   std::size_t clients = 0;
   std::size_t rooms = 0;
   std::uint64_t messages = 0;  // relayed since start; STATUS= shows the rate
+  std::string cluster;         // Backplane::describe(); empty on a single node
 };
 
 // "12 clients, 3 rooms, 4.5 messages/s": the STATUS= text.

@@ -1,6 +1,7 @@
 // libFuzzer target: a client's bytes as a +proxy listener would see them first (a PROXY
-// header, proxy_checks.h) and as a metrics listener would (HTTP request heads,
-// http_checks.h), then along the path Connection gives them (TelnetFilter
+// header, proxy_checks.h), as a metrics listener would (HTTP request heads,
+// http_checks.h) and as a cluster node would from Redis (RESP replies, envelopes:
+// cluster_checks.h), then along the path Connection gives them (TelnetFilter
 // in place, LineFramer in read-sized chunks, pauses included), then each line through
 // the daemon's text code (line_checks.h) and its IRC parsing (irc_checks.h). How to build and run:
 // fuzz/CMakeLists.txt.
@@ -12,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz/cluster_checks.h"
 #include "fuzz/http_checks.h"
 #include "fuzz/irc_checks.h"
 #include "fuzz/line_checks.h"
@@ -106,6 +108,8 @@ void run(std::string_view header, std::string_view sent) {
   // and what the framer must make of that.
   check_proxy_header(sent);
   check_http_requests(sent);
+  check_redis_replies(sent, max_read);
+  check_envelope(sent);
   const std::string filtered = model_telnet(sent);
   const FramerModel expected = model_framer(filtered, limit);
 

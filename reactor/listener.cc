@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 #include "reactor/connection.h"
@@ -50,10 +52,29 @@ std::string describe_error(int uv_error) {
   return fmt::format("{} ({})", uv_err_name(uv_error), uv_strerror(uv_error));
 }
 
-Listener::Listener(Loop& loop, const Endpoint& at, int backlog, ListenerHandler& handler)
-    : loop_(loop), handler_(handler), tcp_(loop.uv(), uv_tcp_init, this) {
+// libuv 1.44 has no flag for SO_REUSEPORT, so the socket is made first (init_ex)
+// and the option set on it before the bind.
+Listener::Listener(Loop& loop, const Endpoint& at, int backlog, ListenerHandler& handler,
+                   bool reuse_port)
+    : loop_(loop),
+      handler_(handler),
+      tcp_(
+          loop.uv(),
+          [&at](uv_loop_t* l, uv_tcp_t* t) {
+            return uv_tcp_init_ex(l, t, at.is_ipv6() ? AF_INET6 : AF_INET);
+          },
+          this) {
   const sockaddr_storage ss = to_sockaddr(at);
   const unsigned flags = at.is_ipv6() ? UV_TCP_IPV6ONLY : 0;
+  if (reuse_port) {
+    uv_os_fd_t fd;
+    const int on = 1;
+    if (uv_fileno(tcp_.handle(), &fd) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0) {
+      throw std::runtime_error(fmt::format("cannot listen on {}: SO_REUSEPORT: {}", at.to_string(),
+                                           std::strerror(errno)));
+    }
+  }
   if (const int r = uv_tcp_bind(tcp_.get(), reinterpret_cast<const sockaddr*>(&ss), flags);
       r != 0) {
     throw std::runtime_error(

@@ -39,7 +39,10 @@ class Listener {
  public:
   // Binds and listens. An IPv6 address is bound IPv6-only, so "[::]:P" and
   // "0.0.0.0:P" can both be used. Throws std::runtime_error naming the address.
-  Listener(Loop& loop, const Endpoint& at, int backlog, ListenerHandler& handler);
+  // `reuse_port`: SO_REUSEPORT, so that several processes (chatd nodes) bound
+  // to the same address share its connections.
+  Listener(Loop& loop, const Endpoint& at, int backlog, ListenerHandler& handler,
+           bool reuse_port = false);
   // Adopts an inherited listening socket (systemd's LISTEN_FDS). Throws if `fd`
   // is not a usable TCP socket.
   Listener(Loop& loop, int fd, int backlog, ListenerHandler& handler);

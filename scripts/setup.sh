@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config clang clang-format clang-tidy libclang-rt-14-dev
-  libuv1-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libsystemd-dev libssl-dev
+  libuv1-dev libhiredis-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libsystemd-dev libssl-dev
   googletest libgtest-dev libbenchmark-dev nlohmann-json3-dev
   netcat-openbsd telnet redis-server gnuplot-nox jq python3-prometheus-client
   openssl irssi tmux weechat-headless weechat-plugins znc haproxy stunnel4

@@ -34,12 +34,17 @@ Event Chat::event_by(Event::Kind kind, const User& u) const {
 Chat::NickCheck Chat::check_nick(std::string_view nick, const User* asking) const {
   if (!is_valid_nick(nick)) return NickCheck::kInvalid;
   const User* holder = nicks_.find(nick);
-  return holder == nullptr || holder == asking ? NickCheck::kFree : NickCheck::kTaken;
+  if (holder == nullptr || holder == asking) return NickCheck::kFree;
+  return is_local(*holder) ? NickCheck::kTaken : NickCheck::kHeldRemotely;
+}
+
+std::string Chat::guest_nick() {
+  return nicks_.next_guest_nick();
 }
 
 void Chat::enter(User& u, std::string_view nick) {
   [[maybe_unused]] const bool claimed = nicks_.claim(nick, u);
-  assert(claimed);
+  assert(claimed || !is_local(u));
   u.nick_ = nick;
   if (free_slots_.empty()) {
     u.handle_slot_ = static_cast<std::uint32_t>(users_.size());
@@ -49,6 +54,7 @@ void Chat::enter(User& u, std::string_view nick) {
     free_slots_.pop_back();
     users_[u.handle_slot_].user = &u;
   }
+  if (ChatObserver* o = observer_for(u)) o->on_entered(u);
 }
 
 bool Chat::contains(const User& u) const {
@@ -58,17 +64,29 @@ bool Chat::contains(const User& u) const {
 void Chat::leave(User& u, std::string_view reason, bool server_reason, bool announce) {
   flush_said();
   assert(contains(u));
-  if (announce && !u.rooms_.empty()) {
-    Event e = event_by(Event::Kind::kQuit, u);
-    e.text = reason;
-    e.server_reason = server_reason;
-    RenderCache cache(e);
-    for_each_neighbour(
-        u, [&](User& n) { n.deliver(cache); }, Reach::kAnnouncement);
-  }
+  if (ChatObserver* o = observer_for(u)) o->on_left(u, reason, server_reason);
+  if (announce) announce_quit(u, reason, server_reason);
+  drop_memberships(u);
+  forget_user(u);
+}
+
+void Chat::announce_quit(User& u, std::string_view reason, bool server_reason) {
+  if (u.rooms_.empty()) return;
+  Event e = event_by(Event::Kind::kQuit, u);
+  e.text = reason;
+  e.server_reason = server_reason;
+  RenderCache cache(e);
+  for_each_neighbour(
+      u, [&](User& n) { n.deliver(cache); }, Reach::kAnnouncement);
+}
+
+void Chat::drop_memberships(User& u) {
   while (!u.rooms_.empty())
     remove_member(u, *u.rooms_.back().room);
-  nicks_.release(u.nick_);
+}
+
+void Chat::forget_user(User& u) {
+  nicks_.release(u.nick_, u);
   UserSlot& slot = users_[u.handle_slot_];
   slot.user = nullptr;
   ++slot.generation;
@@ -148,6 +166,7 @@ Chat::JoinResult Chat::join(User& u, std::string_view name, std::string_view key
   e.arg = u.realname();
   RenderCache cache(e);
   announce(*room, cache);
+  if (ChatObserver* o = observer_for(u)) o->on_joined(u, *room);
   if (joined != nullptr) *joined = room;
   return JoinResult::kJoined;
 }
@@ -164,7 +183,9 @@ Chat::PartResult Chat::part(User& u, std::string_view name, std::string_view rea
   e.text = reason;
   RenderCache cache(e);
   announce(*room, cache);
+  const std::string room_name = room->name();
   remove_member(u, *room);
+  if (ChatObserver* o = observer_for(u)) o->on_parted(u, room_name, reason, rooms_.find(room_name));
   return PartResult::kParted;
 }
 
@@ -185,6 +206,7 @@ void Chat::relay_said(User& u, Room& r, Event& e, std::size_t lines) {
   r.broadcast(cache);
   if (!u.in_room(r)) u.deliver(cache);  // the echo, for a front end that shows one
   keep_in_history(r, cache, lines);
+  if (ChatObserver* o = observer_for(u)) o->on_said(e, r);
   fanout_.record(static_cast<double>(r.size()));
   u.last_spoke_ = e.time_ms / 1000;
   messages_relayed_ += lines;
@@ -263,20 +285,40 @@ void Chat::tell(User& from, User& to, Event::Kind kind, std::string_view text,
   from.last_spoke_ = e.time_ms / 1000;
 }
 
-Chat::RenameResult Chat::rename(User& u, std::string_view nick, std::uint64_t now_ms) {
-  flush_said();
+Chat::RenameResult Chat::check_rename(const User& u, std::string_view nick,
+                                      std::uint64_t now_ms) const {
   if (nick == u.nick_) return RenameResult::kUnchanged;
   if (!is_valid_nick(nick)) return RenameResult::kInvalid;
   const bool case_only = fold_case(nick) == fold_case(u.nick_);
-  if (!case_only && nicks_.find(nick) != nullptr) return RenameResult::kTaken;
+  const User* holder = case_only ? nullptr : nicks_.find(nick);
+  if (holder != nullptr && is_local(*holder)) return RenameResult::kTaken;
   // A burst of 3 changes, then one every 10 s: each change moves the due time on
   // by 10 s, and a change may come at most 20 s before it is due.
   const std::uint64_t due = std::max(u.next_nick_change_ms_, now_ms);
   if (due - now_ms > (kNickChangeBurst - 1) * kNickChangeIntervalMs) return RenameResult::kTooFast;
-  u.next_nick_change_ms_ = due + kNickChangeIntervalMs;
-  if (!case_only) {
+  return holder != nullptr ? RenameResult::kHeldRemotely : RenameResult::kRenamed;
+}
+
+// A nick another node's user held (kHeldRemotely) is taken over: the caller
+// has had the cluster's word that it is free.
+Chat::RenameResult Chat::rename(User& u, std::string_view nick, std::uint64_t now_ms) {
+  flush_said();
+  const RenameResult check = check_rename(u, nick, now_ms);
+  if (check != RenameResult::kRenamed && check != RenameResult::kHeldRemotely) return check;
+  u.next_nick_change_ms_ = std::max(u.next_nick_change_ms_, now_ms) + kNickChangeIntervalMs;
+  apply_rename(u, nick);
+  return RenameResult::kRenamed;
+}
+
+void Chat::rename_by_server(User& u, std::string_view nick) {
+  flush_said();
+  apply_rename(u, nick);
+}
+
+void Chat::apply_rename(User& u, std::string_view nick) {
+  if (fold_case(nick) != fold_case(u.nick_)) {
     nicks_.claim(nick, u);
-    nicks_.release(u.nick_);
+    nicks_.release(u.nick_, u);
   }
   Event e = event_by(Event::Kind::kNick, u);
   e.text = nick;
@@ -284,8 +326,8 @@ Chat::RenameResult Chat::rename(User& u, std::string_view nick, std::uint64_t no
   u.deliver(cache);
   for_each_neighbour(u, [&](User& n) { n.deliver(cache); });
   // The registry key of a case-only change is the same; the shown nick changes.
-  u.nick_ = nick;
-  return RenameResult::kRenamed;
+  const std::string old_nick = std::exchange(u.nick_, std::string(nick));
+  if (ChatObserver* o = observer_for(u)) o->on_renamed(u, old_nick);
 }
 
 std::uint64_t Chat::seconds_until_rename(const User& u, std::uint64_t now_ms) const {
@@ -307,6 +349,7 @@ void Chat::set_away(User& u, std::string_view text) {
   e.text = u.away();
   RenderCache cache(e);
   for_each_neighbour(u, [&](User& n) { n.deliver(cache); });
+  if (ChatObserver* o = observer_for(u)) o->on_away(u);
 }
 
 void Chat::set_realname(User& u, std::string_view realname) {

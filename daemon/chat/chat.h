@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/chat/chat_observer.h"
 #include "daemon/chat/event.h"
 #include "daemon/chat/mode_change.h"
 #include "daemon/chat/nick_registry.h"
@@ -38,12 +39,23 @@ class Chat {
   }
   const Settings& settings() const { return settings_; }
 
+  // The cluster (daemon/cluster/), told of every change this node's users make;
+  // null on a single node.
+  void set_observer(ChatObserver* o) { observer_ = o; }
+
   // ---- users
-  enum class NickCheck { kFree, kInvalid, kTaken };
+  // kHeldRemotely: another node's user had it when this node last heard, which
+  // only the cluster can confirm (a single node never answers it).
+  enum class NickCheck { kFree, kInvalid, kTaken, kHeldRemotely };
   // Whether `nick` is valid and free (held by `asking` counts as free).
   NickCheck check_nick(std::string_view nick, const User* asking = nullptr) const;
   // A guest-N nick nobody holds.
-  std::string guest_nick() { return nicks_.next_guest_nick(); }
+  std::string guest_nick();
+  // Guest numbers this node may hand out (NickRegistry::reserve_guests).
+  void reserve_guests(std::uint64_t first, std::uint64_t count) {
+    nicks_.reserve_guests(first, count);
+  }
+  std::uint64_t guests_left() const { return nicks_.guests_left(); }
   // `u` comes in under `nick`, which check_nick() said is free.
   void enter(User& u, std::string_view nick);
   // `u` goes: every user sharing a room with it hears one quit with `reason`
@@ -115,10 +127,17 @@ class Chat {
   const HistoryStore& history() const { return history_; }
 
   // ---- nick, away, realname
-  enum class RenameResult { kRenamed, kUnchanged, kInvalid, kTaken, kTooFast };
+  enum class RenameResult { kRenamed, kUnchanged, kInvalid, kTaken, kTooFast, kHeldRemotely };
+  // What rename() would answer now, changing nothing; kRenamed for a change
+  // only the nick's case (the nick stays this user's), kHeldRemotely as for
+  // check_nick().
+  RenameResult check_rename(const User& u, std::string_view nick, std::uint64_t now_ms) const;
   // Everyone sharing a room with `u`, and `u` itself, hear the change once.
   // Changes are limited to a burst of 3, then one per 10 s.
   RenameResult rename(User& u, std::string_view nick, std::uint64_t now_ms);
+  // The server renames `u` to `nick` (free, valid), whatever its rate: a nick
+  // the cluster gave to an earlier claim.
+  void rename_by_server(User& u, std::string_view nick);
   // Seconds until `u` may change nick again (for kTooFast).
   std::uint64_t seconds_until_rename(const User& u, std::uint64_t now_ms) const;
   // Empty `text`: back. Neighbours hear it (IRC away-notify).
@@ -158,6 +177,22 @@ class Chat {
   // kNotOperator. Bare 'b' (list bans) is the front end's and is skipped here.
   ModeOutcome change_modes(User& u, Room& r, std::span<const ModeChange> changes);
 
+  // ---- other nodes' users (daemon/cluster/): what their nodes decided and
+  // their members already saw, applied here without checks and shown to this
+  // node's members. `u` is a Protocol::kRemote user.
+  // Registers `u` as `nick` unless a user of this node holds it (a collision
+  // the cluster resolves: u is then found by no nick until it renames).
+  void enter_remote(User& u, std::string_view nick);
+  void leave_remote(User& u, std::string_view reason, bool server_reason);
+  void join_remote(User& u, std::string_view room, std::uint8_t status);
+  void part_remote(User& u, Room& r, std::string_view reason);
+  void say_remote(User& u, Room& r, Event::Kind kind, std::span<const std::string_view> lines,
+                  std::string_view client_tags, std::int64_t time_ms);
+  void tell_remote(User& from, User& to, Event::Kind kind, std::string_view text,
+                   std::string_view client_tags, std::int64_t time_ms);
+  void rename_remote(User& u, std::string_view nick);
+  void set_away_remote(User& u, std::string_view text);
+
   // Wall-clock now, in milliseconds and in seconds.
   static std::int64_t wall_ms();
   static std::int64_t wall_seconds() { return wall_ms() / 1000; }
@@ -178,8 +213,15 @@ class Chat {
   };
 
   Event event_by(Event::Kind kind, const User& u) const;
+  bool is_local(const User& u) const { return u.protocol() != Protocol::kRemote; }
+  // The observer, when `u` is this node's user.
+  ChatObserver* observer_for(const User& u) const { return is_local(u) ? observer_ : nullptr; }
   SayResult may_say(const User& u, const Room& r) const;
   void relay_said(User& u, Room& r, Event& e, std::size_t lines);
+  void apply_rename(User& u, std::string_view nick);
+  void announce_quit(User& u, std::string_view reason, bool server_reason);
+  void drop_memberships(User& u);
+  void forget_user(User& u);
   void keep_in_history(Room& r, RenderCache& cache, std::size_t lines);
   // Joins, parts and quits: shown to plain users only in rooms up to
   // announce_limit (a 10,000-user room would otherwise get 10^8 lines), and to
@@ -192,6 +234,7 @@ class Chat {
   Membership* membership_of(User& u, const Room& r);
 
   Settings settings_;
+  ChatObserver* observer_ = nullptr;
   NickRegistry nicks_;
   HistoryStore history_;  // before rooms_, whose histories it holds together
   HistoryRenderers history_renderers_;

@@ -42,7 +42,8 @@ void Room::remove(User& u) {
 }
 
 void Room::broadcast(RenderCache& cache) const {
-  for_each_seat([&cache](const Seat& s) { s.user->deliver(cache); });
+  broadcast(cache, Protocol::kPlain);
+  broadcast(cache, Protocol::kIrc);
 }
 
 void Room::broadcast(RenderCache& cache, Protocol p) const {

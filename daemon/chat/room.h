@@ -43,9 +43,11 @@ class Room {
 
   const std::string& name() const { return name_; }
   std::int64_t created_at() const { return created_at_; }
-  std::size_t size() const { return seats_[0].size() + seats_[1].size(); }
+  // Members on every node of the cluster, and on this one.
+  std::size_t size() const { return local_size() + seats_[2].size(); }
+  std::size_t local_size() const { return seats_[0].size() + seats_[1].size(); }
   std::span<const Seat> seats(Protocol p) const { return seats_[index(p)]; }
-  // f(const Seat&) for every member, plain ones first.
+  // f(const Seat&) for every member, plain ones first, other nodes' last.
   template <class F>
   void for_each_seat(F&& f) const {
     for (const auto& seats : seats_) {
@@ -59,8 +61,9 @@ class Room {
   // renderings, which changes no state anyone sees: hence from a const room.
   RoomHistory& history() const { return history_; }
 
-  // Shows the event to every member; each member's front end decides what it
-  // sees (the actor itself included). Rendered at most once per variant.
+  // Shows the event to every member on this node; each member's front end
+  // decides what it sees (the actor itself included). Rendered at most once per
+  // variant. Other nodes' members hear it from their own node.
   void broadcast(RenderCache& cache) const;
   // The same, for the members of one protocol only.
   void broadcast(RenderCache& cache, Protocol p) const;
@@ -69,13 +72,13 @@ class Room {
   friend class Chat;
   void add(User& u, std::uint8_t status);
   void remove(User& u);
-  static std::size_t index(Protocol p) { return p == Protocol::kPlain ? 0 : 1; }
+  static std::size_t index(Protocol p) { return static_cast<std::size_t>(p); }
 
   std::string name_;
   std::int64_t created_at_;
   Topic topic_;
   RoomModes modes_;
-  std::vector<Seat> seats_[2];  // by index(protocol)
+  std::vector<Seat> seats_[3];  // by index(protocol)
   mutable RoomHistory history_;
 };
 

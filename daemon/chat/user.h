@@ -15,7 +15,9 @@ namespace chatd {
 class Room;
 class RenderCache;
 
-enum class Protocol : std::uint8_t { kPlain, kIrc };
+// kRemote: a user of another chatd node (daemon/cluster/), known here so that
+// rooms, nick lists and WHO see the whole cluster; its own node delivers to it.
+enum class Protocol : std::uint8_t { kPlain, kIrc, kRemote };
 
 // A user's status bits in one room.
 inline constexpr std::uint8_t kOperator = 1;
@@ -93,6 +95,7 @@ class User {
   void set_invisible(bool on) { invisible_ = on; }
   void set_secure(bool on) { secure_ = on; }
   void set_oper(std::string name) { oper_name_ = std::make_unique<std::string>(std::move(name)); }
+  void set_signon_time(std::int64_t t) { signon_time_ = t; }
 
  private:
   friend class Chat;

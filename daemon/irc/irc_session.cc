@@ -56,7 +56,9 @@ void IrcSession::on_ready(reactor::Connection& c) {
   irc().watch_registration(*this);
 }
 
-IrcSession::~IrcSession() = default;
+IrcSession::~IrcSession() {
+  *alive_ = false;
+}
 
 Chat& IrcSession::chat() const {
   return server().chat();
@@ -242,13 +244,37 @@ void IrcSession::set_user(std::string_view user, std::string_view realname) {
 
 // Registers once NICK and USER are in and CAP negotiation (if any) has ended.
 // The nick is claimed only now: it may have been taken since NICK was checked.
+// In a cluster the nick is claimed in Redis first (and registration waits for
+// the answer); while isolated the claim is made once the link is back.
 void IrcSession::try_register() {
-  if (registered_ || pending_nick_.empty() || !has_user_ || negotiating_caps_) return;
-  if (chat().check_nick(pending_nick_) != Chat::NickCheck::kFree) {
+  if (registered_ || pending_nick_.empty() || !has_user_ || negotiating_caps_ || claiming_) return;
+  const Chat::NickCheck check = chat().check_nick(pending_nick_);
+  cluster::Backplane* cluster = server().backplane();
+  if (check == Chat::NickCheck::kTaken || check == Chat::NickCheck::kInvalid ||
+      (check == Chat::NickCheck::kHeldRemotely && cluster == nullptr)) {
     numeric(irc::num::kNicknameInUse, pending_nick_, "Nickname is already in use");
     pending_nick_.clear();
     return;
   }
+  if (cluster == nullptr || !cluster->linked()) return complete_registration();
+  claiming_ = true;
+  hold_input();
+  cluster->claim_nick(*this, pending_nick_, [this, alive = alive_](cluster::Backplane::Claim c) {
+    if (!*alive) return;
+    claiming_ = false;
+    if (c == cluster::Backplane::Claim::kTaken ||
+        chat().check_nick(pending_nick_) == Chat::NickCheck::kTaken) {
+      numeric(irc::num::kNicknameInUse, pending_nick_, "Nickname is already in use");
+      pending_nick_.clear();
+    } else {
+      complete_registration();
+    }
+    // Last: the lines held meanwhile run now, after the answer.
+    release_input();
+  });
+}
+
+void IrcSession::complete_registration() {
   chat().enter(*this, pending_nick_);
   in_chat_ = true;
   irc().unwatch(*this);
@@ -256,6 +282,11 @@ void IrcSession::try_register() {
   irc().watch_pings(*this);
   pending_nick_.clear();
   irc::send_welcome(*this);
+}
+
+void IrcSession::notify(std::string_view text) {
+  send(irc::irc_line(fmt::format(":{} NOTICE {}", irc().server_name(), target()),
+                     fmt::format("*** {}", text)));
 }
 
 void IrcSession::start_watch(std::uint64_t now_ms) {

@@ -61,6 +61,7 @@ class IrcSession final : public Client, public User, public reactor::ListHook<Ir
   void remove_from_server(std::string_view reason, Disconnect why) override {
     disconnect(reason, true, why);
   }
+  void notify(std::string_view text) override;
 
   // ---- registration, driven by the registration commands
   void set_caps(irc::Caps caps);
@@ -81,12 +82,16 @@ class IrcSession final : public Client, public User, public reactor::ListHook<Ir
  private:
   ~IrcSession();
   void try_register();
+  void complete_registration();
   void leave_chat(std::string_view reason, bool server_reason, bool announce);
   void continue_paged();
   std::size_t page_budget() const;
   std::size_t page_low_water() const;
 
   std::string pending_nick_;
+  // Only while a cluster nick claim for registration is answered: the session
+  // is not in the chat yet, so the answer finds it through this flag.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::vector<std::unique_ptr<irc::PagedReply>> paged_;
   std::uint64_t watched_since_ms_ = 0;  // connect time, then the last line heard
   irc::Caps caps_ = 0;
@@ -96,6 +101,7 @@ class IrcSession final : public Client, public User, public reactor::ListHook<Ir
   bool has_user_ = false;
   bool ping_sent_ = false;
   bool heard_anything_ = false;
+  bool claiming_ = false;  // registration waits for the cluster's answer
 };
 
 }  // namespace chatd

@@ -12,6 +12,7 @@
 #include "daemon/irc/irc_session.h"
 #include "daemon/irc/numerics.h"
 #include "daemon/irc/tags.h"
+#include "daemon/server.h"
 
 namespace chatd::irc {
 namespace {
@@ -66,6 +67,10 @@ void send_to(IrcSession& s, std::string_view target, const Said& said, std::stri
   User* to = chat.find_user(target);
   if (to == nullptr) {
     if (errors) s.numeric(num::kNoSuchNick, echoed(target), "No such nick/channel");
+    return;
+  }
+  if (const cluster::Backplane* c = s.server().backplane(); c != nullptr && !c->can_reach(*to)) {
+    if (errors) s.notify("other servers are unreachable, try again later");
     return;
   }
   chat.tell(s, *to, said.kind, said.text, tags);

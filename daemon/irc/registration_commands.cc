@@ -5,6 +5,7 @@
 #include <string>
 
 #include "daemon/chat/chat.h"
+#include "daemon/chat/names.h"
 #include "daemon/chat/sanitize.h"
 #include "daemon/chat/text_limits.h"
 #include "daemon/irc/caps.h"
@@ -13,6 +14,7 @@
 #include "daemon/irc/irc_service.h"
 #include "daemon/irc/irc_session.h"
 #include "daemon/irc/numerics.h"
+#include "daemon/server.h"
 
 namespace chatd::irc {
 namespace {
@@ -78,6 +80,26 @@ void cap(IrcSession& s, const IrcMessage& m) {
   s.numeric(num::kInvalidCapCmd, echoed(sub), "Invalid CAP command");
 }
 
+namespace {
+void report_rename(IrcSession& s, Chat::RenameResult r, std::string_view wanted,
+                   std::uint64_t now) {
+  switch (r) {
+    case Chat::RenameResult::kInvalid:
+      return s.numeric(num::kErroneusNickname, echoed(wanted), "Erroneous nickname");
+    case Chat::RenameResult::kTaken:
+    case Chat::RenameResult::kHeldRemotely:
+      return s.numeric(num::kNicknameInUse, echoed(wanted), "Nickname is already in use");
+    case Chat::RenameResult::kTooFast:
+      return s.numeric(num::kNickTooFast, echoed(wanted),
+                       fmt::format("Nick change too fast. Please wait {} seconds",
+                                   s.chat().seconds_until_rename(s, now)));
+    case Chat::RenameResult::kRenamed:
+    case Chat::RenameResult::kUnchanged:
+      return;
+  }
+}
+}  // namespace
+
 void nick(IrcSession& s, const IrcMessage& m) {
   const std::string_view wanted = m.arg(0);
   if (wanted.empty()) return s.numeric(num::kNoNicknameGiven, "No nickname given");
@@ -88,23 +110,43 @@ void nick(IrcSession& s, const IrcMessage& m) {
       case Chat::NickCheck::kTaken:
         return s.numeric(num::kNicknameInUse, echoed(wanted), "Nickname is already in use");
       case Chat::NickCheck::kFree:
+      case Chat::NickCheck::kHeldRemotely:  // the claim at registration decides
         return s.set_pending_nick(wanted);
     }
   }
   const std::uint64_t now = s.connection().loop().now_ms();
-  switch (s.chat().rename(s, wanted, now)) {
-    case Chat::RenameResult::kInvalid:
-      return s.numeric(num::kErroneusNickname, echoed(wanted), "Erroneous nickname");
-    case Chat::RenameResult::kTaken:
-      return s.numeric(num::kNicknameInUse, echoed(wanted), "Nickname is already in use");
-    case Chat::RenameResult::kTooFast:
-      return s.numeric(num::kNickTooFast, echoed(wanted),
-                       fmt::format("Nick change too fast. Please wait {} seconds",
-                                   s.chat().seconds_until_rename(s, now)));
-    case Chat::RenameResult::kRenamed:
-    case Chat::RenameResult::kUnchanged:
-      return;
+  cluster::Backplane* cluster = s.server().backplane();
+  const Chat::RenameResult check = s.chat().check_rename(s, wanted, now);
+  const bool new_nick =
+      check == Chat::RenameResult::kHeldRemotely ||
+      (check == Chat::RenameResult::kRenamed && fold_case(wanted) != fold_case(s.nick()));
+  if (cluster == nullptr || !new_nick) {
+    return report_rename(s, s.chat().rename(s, wanted, now), wanted, now);
   }
+  // In a cluster Redis decides; this client's next commands wait for it.
+  s.hold_input();
+  Chat& chat = s.chat();
+  const UserHandle me = chat.handle_of(s);
+  cluster->claim_nick(
+      s, wanted, [&chat, me, nick = std::string(wanted)](cluster::Backplane::Claim c) {
+        auto* user = static_cast<IrcSession*>(chat.resolve(me));
+        if (user == nullptr) return;
+        const std::uint64_t at = user->connection().loop().now_ms();
+        switch (c) {
+          case cluster::Backplane::Claim::kClaimed:
+            report_rename(*user, chat.rename(*user, nick, at), nick, at);
+            break;
+          case cluster::Backplane::Claim::kTaken:
+            user->numeric(num::kNicknameInUse, echoed(nick), "Nickname is already in use");
+            break;
+          case cluster::Backplane::Claim::kUnavailable:
+            user->numeric(num::kNicknameInUse, echoed(nick),
+                          "Nick changes are unavailable while servers are disconnected");
+            break;
+        }
+        // Last: the lines held meanwhile run now, after the answer.
+        user->release_input();
+      });
 }
 
 void user(IrcSession& s, const IrcMessage& m) {

@@ -90,20 +90,58 @@ std::string clean(std::string_view text) {
   return std::string(sanitize_text(text, scratch));
 }
 
-void nick(PlainSession& s, std::string_view args) {
-  if (args.empty()) return s.send(format_line(replies::kUsage, "/nick NAME"));
-  const std::uint64_t now = s.connection().loop().now_ms();
-  switch (s.chat().rename(s, args, now)) {
+// What a rename's result says to the user; nothing when it happened (the
+// rename is shown to the user like to everyone else).
+void report_rename(PlainSession& s, Chat::RenameResult r, std::string_view wanted,
+                   std::uint64_t now) {
+  switch (r) {
     case Chat::RenameResult::kInvalid:
-      return s.send(format_line(replies::kInvalidNick, clean(args)));
+      return s.send(format_line(replies::kInvalidNick, clean(wanted)));
     case Chat::RenameResult::kTaken:
-      return s.send(format_line(replies::kNickTaken, args));
+    case Chat::RenameResult::kHeldRemotely:
+      return s.send(format_line(replies::kNickTaken, wanted));
     case Chat::RenameResult::kTooFast:
       return s.send(format_line(replies::kNickTooFast, s.chat().seconds_until_rename(s, now)));
     case Chat::RenameResult::kRenamed:
     case Chat::RenameResult::kUnchanged:
-      return;  // the rename is shown to the user like to everyone else
+      return;
   }
+}
+
+// In a cluster the nick is claimed in Redis first, and this user's next lines
+// wait for the answer.
+void nick(PlainSession& s, std::string_view args) {
+  if (args.empty()) return s.send(format_line(replies::kUsage, "/nick NAME"));
+  const std::uint64_t now = s.connection().loop().now_ms();
+  cluster::Backplane* cluster = s.server().backplane();
+  const Chat::RenameResult check = s.chat().check_rename(s, args, now);
+  const bool new_nick =
+      check == Chat::RenameResult::kHeldRemotely ||
+      (check == Chat::RenameResult::kRenamed && fold_case(args) != fold_case(s.nick()));
+  if (cluster == nullptr || !new_nick)
+    return report_rename(s, s.chat().rename(s, args, now), args, now);
+  s.hold_input();
+  const UserHandle me = s.chat().handle_of(s);
+  Chat& chat = s.chat();
+  cluster->claim_nick(s, args,
+                      [&chat, me, wanted = std::string(args)](cluster::Backplane::Claim c) {
+                        auto* user = static_cast<PlainSession*>(chat.resolve(me));
+                        if (user == nullptr) return;
+                        const std::uint64_t at = user->connection().loop().now_ms();
+                        switch (c) {
+                          case cluster::Backplane::Claim::kClaimed:
+                            report_rename(*user, chat.rename(*user, wanted, at), wanted, at);
+                            break;
+                          case cluster::Backplane::Claim::kTaken:
+                            user->send(format_line(replies::kNickTaken, wanted));
+                            break;
+                          case cluster::Backplane::Claim::kUnavailable:
+                            user->send(format_line(replies::kNickChangesUnavailable));
+                            break;
+                        }
+                        // Last: the lines held meanwhile run now, after the answer.
+                        user->release_input();
+                      });
 }
 
 void join(PlainSession& s, std::string_view args) {
@@ -155,6 +193,10 @@ void msg(PlainSession& s, std::string_view args) {
   }
   User* target = s.chat().find_user(target_nick);
   if (target == nullptr) return s.send(format_line(replies::kNoSuchUser, clean(target_nick)));
+  if (const cluster::Backplane* c = s.server().backplane();
+      c != nullptr && !c->can_reach(*target)) {
+    return s.send(format_line(replies::kServersUnreachable));
+  }
   std::string scratch;
   const std::string_view safe = sanitize_text(text, scratch, Controls::kKeepIrcFormatting);
   s.chat().tell(s, *target, Event::Kind::kMessage, safe);

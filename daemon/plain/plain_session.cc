@@ -146,6 +146,10 @@ void PlainSession::remove_from_server(std::string_view reason, Disconnect why) {
   connection().close_when_drained();
 }
 
+void PlainSession::notify(std::string_view text) {
+  send(format_line(replies::kServerLine, text));
+}
+
 void PlainSession::leave_chat(std::string_view reason, bool server_reason, bool announce) {
   if (!in_chat_) return;
   in_chat_ = false;

@@ -34,6 +34,7 @@ class PlainSession final : public Client, public User {
   // connection closes once that line has been written.
   void quit(std::string_view reason);
   void remove_from_server(std::string_view reason, Disconnect why) override;
+  void notify(std::string_view text) override;
 
  private:
   ~PlainSession() = default;

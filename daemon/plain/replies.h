@@ -31,6 +31,7 @@ inline constexpr char kInvitedYou[] = "*** {} invites you to {} (/join {})";
 inline constexpr char kWelcome[] = "*** welcome to chatd, you are {} in {} (/help for commands)";
 inline constexpr char kWelcomeNoRoom[] = "*** welcome to chatd, you are {} (/help for commands)";
 inline constexpr char kMotd[] = "*** {}";
+inline constexpr char kServerLine[] = "*** {}";
 inline constexpr char kBye[] = "*** bye";
 inline constexpr char kShuttingDown[] = "*** server shutting down";
 inline constexpr char kRemoved[] = "*** you were removed from the server: {}";
@@ -69,6 +70,9 @@ inline constexpr char kRoomFull[] = "! {} is full";
 inline constexpr char kInviteOnly[] = "! {} is invite-only: an operator must /invite you";
 inline constexpr char kModerated[] = "! {} is moderated (you need voice)";
 inline constexpr char kNoSuchUser[] = "! no such user: {}";
+inline constexpr char kServersUnreachable[] = "! other servers are unreachable, try again later";
+inline constexpr char kNickChangesUnavailable[] =
+    "! nick changes are unavailable while servers are disconnected";
 inline constexpr char kNotOperator[] = "! you are not an operator of {}";
 inline constexpr char kNotInThatRoom[] = "! {} is not in {}";
 inline constexpr char kAlreadyThere[] = "! {} is already in {}";

@@ -1,0 +1,176 @@
+// Integration tests of a cluster when Redis fails: restarted empty, stopped,
+// its subscriber connections killed, not there yet when a node starts. Local
+// chat goes on throughout; users in rooms that span nodes are told once when
+// contact is lost and once when it is back; nicks are claimed again.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <string>
+
+#include "tests/support/cluster.h"
+#include "tests/support/free_port.h"
+
+namespace chatd::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr char kLost[] =
+    "*** lost contact with other chatd servers; only people on this server can hear you";
+constexpr char kBack[] = "*** contact with the other chatd servers is back";
+
+// Each node's log length: what it logs after an action starts there.
+using Marks = std::vector<std::size_t>;
+
+struct TwoNodes {
+  Cluster cluster{2};
+  LineClient alice = connect_as(cluster.node(0).plain_port(), "alice");
+  LineClient amy = connect_as(cluster.node(0).plain_port(), "amy");
+  LineClient bob = connect_as(cluster.node(1).plain_port(), "bob");
+  TwoNodes() {
+    if (!sees_user(bob, "alice") || !sees_user(alice, "bob")) {
+      throw std::runtime_error("the nodes do not see each other's users");
+    }
+  }
+  Marks marks() {
+    return {cluster.node(0).process().log_line_count(), cluster.node(1).process().log_line_count()};
+  }
+  // Both nodes have linked again since `from`.
+  bool linked_again(const Marks& from, Deadline deadline) {
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      if (!cluster.wait_linked(i, from[i], deadline)) {
+        ADD_FAILURE() << "node " << i << " did not link again:\n"
+                      << cluster.node(i).process().log_text();
+        return false;
+      }
+    }
+    return true;
+  }
+  // Every node that went isolated since `from` has linked again.
+  bool settled(const Marks& from, Deadline deadline) {
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      ChatdProcess& p = cluster.node(i).process();
+      if (p.wait_for_log("cluster: isolated", within(0s), from[i]) &&
+          !cluster.wait_linked(i, from[i], deadline)) {
+        ADD_FAILURE() << "node " << i << " did not link again:\n" << p.log_text();
+        return false;
+      }
+    }
+    return true;
+  }
+  // bob's line reaches alice (and alice's reaches bob): the nodes hear each other.
+  bool talk(std::string_view tag) {
+    const std::string from_bob = "from bob " + std::string(tag);
+    const std::string from_alice = "from alice " + std::string(tag);
+    return bob.send_line(from_bob) && alice.expect_line(equals("<bob> " + from_bob), within(10s)) &&
+           alice.send_line(from_alice) &&
+           bob.expect_line(equals("<alice> " + from_alice), within(10s));
+  }
+};
+
+TEST(ClusterFaults, RedisRestartedEmptyIsSurvivedAndNicksAreClaimedAgain) {
+  TwoNodes t;
+  const Marks from = t.marks();
+  t.cluster.redis().kill();
+  EXPECT_TRUE(t.alice.expect_line(equals(kLost), within(10s))) << t.alice.diagnostics();
+  // Local chat goes on.
+  ASSERT_TRUE(t.amy.send_line("still here"));
+  EXPECT_TRUE(t.alice.expect_line(equals("<amy> still here"))) << t.alice.diagnostics();
+  // Nick changes wait for the cluster.
+  ASSERT_TRUE(t.amy.send_line("/nick amelia"));
+  EXPECT_TRUE(
+      t.amy.expect_line(equals("! nick changes are unavailable while servers are disconnected")));
+  t.cluster.redis().restart();
+  ASSERT_TRUE(t.linked_again(from, within(15s)));
+  EXPECT_TRUE(t.alice.expect_line(equals(kBack), within(10s))) << t.alice.diagnostics();
+  EXPECT_TRUE(t.talk("after the restart")) << t.alice.diagnostics() << t.bob.diagnostics();
+  // The empty Redis has alice's claim again: bob cannot take the nick.
+  ASSERT_TRUE(t.bob.send_line("/nick alice"));
+  EXPECT_TRUE(t.bob.expect_line(equals("! nick taken: alice"))) << t.bob.diagnostics();
+  EXPECT_EQ(t.cluster.redis().integer({"EXISTS", "chatd:{c}:nick:alice"}), 1);
+}
+
+TEST(ClusterFaults, ANodeStartedBeforeRedisServesLocallyThenJoins) {
+  TempDir dir("noredis");
+  const std::string socket = (dir.path() / "later.sock").string();
+  MixedChatd node({"--redis", "unix://" + socket, "--node-name", "early"});
+  LineClient a(node.plain_port());
+  LineClient b(node.plain_port());
+  const auto greeting = a.read_line();
+  ASSERT_TRUE(greeting && greeting_nick(*greeting)) << a.diagnostics();
+  const std::string guest = *greeting_nick(*greeting);
+  ASSERT_TRUE(a.send_line("alone but fine"));
+  EXPECT_TRUE(b.expect_line(equals("<" + guest + "> alone but fine"))) << b.diagnostics();
+  // Without Redis no nick can be promised unique.
+  ASSERT_TRUE(a.send_line("/nick early1"));
+  EXPECT_TRUE(
+      a.expect_line(equals("! nick changes are unavailable while servers are disconnected")));
+  EXPECT_FALSE(node.process().wait_for_log(kLinkedLog, within(500ms)));
+  Subprocess redis(SubprocessOptions{
+      {"redis-server", "--port", "0", "--unixsocket", socket, "--save", "", "--appendonly", "no",
+       "--dir", dir.path().string(), "--logfile", (dir.path() / "r.log").string()},
+      {},
+      false});
+  ASSERT_TRUE(node.process().wait_for_log(kLinkedLog, within(15s))) << node.process().log_text();
+  ASSERT_TRUE(a.send_line("/nick early1"));
+  EXPECT_TRUE(a.expect_line(equals("*** " + guest + " is now known as early1"))) << a.diagnostics();
+}
+
+TEST(ClusterFaults, KilledSubscriberConnectionsComeBack) {
+  TwoNodes t;
+  const Marks from = t.marks();
+  const auto killed = t.cluster.redis().command({"CLIENT", "KILL", "TYPE", "pubsub"});
+  ASSERT_TRUE(killed && killed->integer == 2);
+  EXPECT_TRUE(t.linked_again(from, within(15s)));
+  EXPECT_TRUE(t.talk("after CLIENT KILL")) << t.alice.diagnostics() << t.bob.diagnostics();
+}
+
+TEST(ClusterFaults, APausedRedisDelaysButLosesNothingSaid) {
+  TwoNodes t;
+  ASSERT_TRUE(t.cluster.redis().command({"CLIENT", "PAUSE", "1000"}));
+  ASSERT_TRUE(t.bob.send_line("during the pause"));
+  EXPECT_TRUE(t.alice.expect_line(equals("<bob> during the pause"), within(10s)))
+      << t.alice.diagnostics();
+  EXPECT_TRUE(t.talk("after the pause")) << t.alice.diagnostics() << t.bob.diagnostics();
+}
+
+TEST(ClusterFaults, ARedisStoppedForFiveSecondsIsDetectedAndRecovered) {
+  TwoNodes t;
+  const Marks from = t.marks();
+  ASSERT_TRUE(t.cluster.redis().stop());
+  // Local chat does not wait for Redis.
+  ASSERT_TRUE(t.amy.send_line("local"));
+  EXPECT_TRUE(t.alice.expect_line(equals("<amy> local"), within(1s))) << t.alice.diagnostics();
+  // A node with a command waiting longer than 2 s drops the link and is
+  // isolated until Redis answers again (one that happened to have nothing
+  // waiting just sees its answers late).
+  const Deadline five_seconds = within(5s);
+  EXPECT_FALSE(t.cluster.node(0).process().wait_for_log(kLinkedLog, five_seconds, from[0]));
+  ASSERT_TRUE(t.cluster.redis().resume());
+  EXPECT_TRUE(t.settled(from, within(20s)));
+  EXPECT_TRUE(t.talk("after SIGCONT")) << t.alice.diagnostics() << t.bob.diagnostics();
+}
+
+TEST(ClusterFaults, TwoNodesWithReuseportShareOnePort) {
+  RedisServer redis;
+  const std::uint16_t port = free_port();
+  const std::string at = "127.0.0.1:" + std::to_string(port);
+  ChatdProcess a({"--listen", at, "--reuseport", "--redis", redis.url(), "--node-name", "r1"});
+  ChatdProcess b({"--listen", at, "--reuseport", "--redis", redis.url(), "--node-name", "r2"});
+  ASSERT_TRUE(a.wait_for_log(kLinkedLog, within(10s)));
+  ASSERT_TRUE(b.wait_for_log(kLinkedLog, within(10s)));
+  // The kernel spreads connections over both nodes; everyone hears everyone.
+  std::vector<LineClient> users;
+  for (int i = 0; i < 8; ++i)
+    users.push_back(connect_as(port, "u" + std::to_string(i)));
+  for (int i = 0; i < 8; ++i)
+    ASSERT_TRUE(sees_user(users[0], "u" + std::to_string(i))) << users[0].diagnostics();
+  ASSERT_TRUE(users[7].send_line("one port, two nodes"));
+  for (int i = 0; i < 7; ++i) {
+    EXPECT_TRUE(users[i].expect_line(equals("<u7> one port, two nodes"), within(10s)))
+        << users[i].diagnostics();
+  }
+}
+
+}  // namespace
+}  // namespace chatd::test
