@@ -73,7 +73,8 @@ class Server final : cluster::BackplaneHost {
   // per second server-wide after a burst of 3). Logs every attempt.
   OperResult oper_up(Client& c, User& u, std::string_view name, std::string_view password);
   // `target` leaves with "Killed by OPER (reason)".
-  void kill(const User& by, Client& target, std::string_view reason);
+  // A user of another node is removed by its node (in a cluster).
+  void kill(const User& by, User& target, std::string_view reason);
   struct BanOutcome {
     std::size_t removed = 0;  // users whose address it covers, removed at once
     std::string error;        // the state file could not be written (the ban holds)
@@ -98,7 +99,15 @@ class Server final : cluster::BackplaneHost {
   };
 
   void listen_on(const ListenSpec& spec);
+  // cluster::BackplaneHost: what other nodes ask of this one.
   void notify(User& u, std::string_view text) override;
+  void kill_here(User& target, std::string_view by_nick, std::string_view reason) override;
+  void ban_here(const ServerBan& ban) override;
+  void unban_here(const reactor::Cidr& mask) override;
+  // The ban, applied here: kept (and saved), and the users it covers removed.
+  BanOutcome apply_ban(ServerBan ban);
+  bool lift_ban(const reactor::Cidr& mask, std::string& error);
+  static Client& client_of(User& u);
   void join_cluster();
   void adopt(const systemd::InheritedSocket& s);
   void serve(const Scheme& scheme, std::unique_ptr<reactor::Listener> listener,

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "daemon/irc/irc_session.h"
+#include "daemon/plain/plain_session.h"
 #include "daemon/server.h"
 #include "reactor/password_hash.h"
 
@@ -36,21 +38,57 @@ Server::OperResult Server::oper_up(Client& c, User& u, std::string_view name,
   return OperResult::kOk;
 }
 
-void Server::kill(const User& by, Client& target, std::string_view reason) {
+Client& Server::client_of(User& u) {
+  if (u.protocol() == Protocol::kPlain) return static_cast<PlainSession&>(u);
+  return static_cast<IrcSession&>(u);
+}
+
+void Server::kill(const User& by, User& target, std::string_view reason) {
+  if (target.protocol() == Protocol::kRemote) {
+    spdlog::info("oper '{}' ({}) killed {} on another node: {}", by.oper_name(), by.nick(),
+                 target.nick(), reason);
+    if (backplane_) backplane_->kill(by, static_cast<const cluster::RemoteUser&>(target), reason);
+    return;
+  }
+  Client& c = client_of(target);
   spdlog::info("oper '{}' ({}) killed {}: {}", by.oper_name(), by.nick(),
-               target.connection().peer().to_string(), reason);
-  target.remove_from_server(fmt::format("Killed by {} ({})", by.nick(), reason),
-                            Disconnect::kKilled);
+               c.connection().peer().to_string(), reason);
+  c.remove_from_server(fmt::format("Killed by {} ({})", by.nick(), reason), Disconnect::kKilled);
+}
+
+void Server::kill_here(User& target, std::string_view by_nick, std::string_view reason) {
+  client_of(target).remove_from_server(fmt::format("Killed by {} ({})", by_nick, reason),
+                                       Disconnect::kKilled);
 }
 
 Server::BanOutcome Server::ban(const User& by, const reactor::Cidr& mask, std::int64_t seconds,
                                std::string reason) {
   const std::int64_t now = Chat::wall_seconds();
   ServerBan b{mask, std::move(reason), by.oper_name(), now, seconds == 0 ? 0 : now + seconds};
-  BanOutcome out;
-  const std::string why = fmt::format("Banned ({})", b.reason);
   spdlog::info("oper '{}' ({}) banned {} {}: {}", by.oper_name(), by.nick(), mask.to_string(),
                seconds == 0 ? std::string("for good") : fmt::format("for {} s", seconds), b.reason);
+  if (backplane_) backplane_->publish_ban(b);
+  return apply_ban(std::move(b));
+}
+
+void Server::ban_here(const ServerBan& ban) {
+  const ServerBan* known = bans_.find_exact(ban.mask);
+  if (known != nullptr && known->set_at == ban.set_at && known->reason == ban.reason) return;
+  spdlog::info("server ban on {} set by '{}' on another node: {}", ban.mask.to_string(), ban.set_by,
+               ban.reason);
+  apply_ban(ban);
+}
+
+void Server::unban_here(const reactor::Cidr& mask) {
+  std::string error;
+  lift_ban(mask, error);
+}
+
+Server::BanOutcome Server::apply_ban(ServerBan b) {
+  const std::int64_t now = Chat::wall_seconds();
+  const reactor::Cidr mask = b.mask;
+  BanOutcome out;
+  const std::string why = fmt::format("Banned ({})", b.reason);
   try {
     bans_.add(std::move(b), now);
   } catch (const std::exception& e) {
@@ -70,6 +108,13 @@ Server::BanOutcome Server::ban(const User& by, const reactor::Cidr& mask, std::i
 }
 
 bool Server::unban(const reactor::Cidr& mask, std::string& error) {
+  if (!lift_ban(mask, error)) return false;
+  if (backplane_) backplane_->publish_unban(mask);
+  return true;
+}
+
+// A ban whose file could not be rewritten is lifted all the same.
+bool Server::lift_ban(const reactor::Cidr& mask, std::string& error) {
   try {
     if (!bans_.remove(mask, Chat::wall_seconds())) return false;
   } catch (const std::exception& e) {

@@ -164,6 +164,13 @@ void ServerBans::save(std::int64_t now) const {
   }
 }
 
+const ServerBan* ServerBans::find_exact(const reactor::Cidr& mask) const {
+  for (const ServerBan& b : bans_) {
+    if (same_mask(b.mask, mask)) return &b;
+  }
+  return nullptr;
+}
+
 const ServerBan* ServerBans::find(const reactor::PeerAddress& peer, std::int64_t now) const {
   for (const ServerBan& b : bans_) {
     if (!b.expired(now) && peer.in(b.mask)) return &b;

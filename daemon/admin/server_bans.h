@@ -32,6 +32,8 @@ class ServerBans {
   bool persistent() const { return !state_dir_.empty(); }
   std::string file() const;
 
+  // The ban on exactly `mask`, in force or not, or nullptr.
+  const ServerBan* find_exact(const reactor::Cidr& mask) const;
   // The ban `peer` is under at `now`, or nullptr.
   const ServerBan* find(const reactor::PeerAddress& peer, std::int64_t now) const;
   // Adds `ban`, or replaces the one with the same mask; then saves. Throws

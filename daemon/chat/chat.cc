@@ -368,14 +368,19 @@ Chat::TopicResult Chat::set_topic(User& u, Room& r, std::string_view text) {
   if (r.modes().has(RoomModes::kTopicLock) && !u.may_moderate(r)) {
     return TopicResult::kNotOperator;
   }
-  r.topic_ = {std::string(text), u.nick_, wall_seconds()};
+  apply_topic(u, r, text, wall_seconds());
+  if (ChatObserver* o = observer_for(u)) o->on_topic(u, r);
+  return TopicResult::kSet;
+}
+
+void Chat::apply_topic(User& u, Room& r, std::string_view text, std::int64_t set_at) {
+  r.topic_ = {std::string(text), u.nick_, set_at};
   Event e = event_by(Event::Kind::kTopic, u);
   e.target = r.name();
   e.to_room = true;
   e.text = r.topic_.text;
   RenderCache cache(e);
   r.broadcast(cache);
-  return TopicResult::kSet;
 }
 
 Chat::KickResult Chat::kick(User& u, Room& r, std::string_view nick, std::string_view reason) {
@@ -385,16 +390,23 @@ Chat::KickResult Chat::kick(User& u, Room& r, std::string_view nick, std::string
   User* target = nicks_.find(nick);
   if (target == nullptr) return KickResult::kNoSuchNick;
   if (!target->in_room(r)) return KickResult::kTargetNotInRoom;
+  const std::string room = r.name();
+  apply_kick(u, r, *target, reason);
+  if (ChatObserver* o = observer_for(u)) o->on_kicked(u, room, *target, reason);
+  return KickResult::kKicked;
+}
+
+// `r` may be gone afterwards: the target may have been its last member.
+void Chat::apply_kick(User& u, Room& r, User& target, std::string_view reason) {
   Event e = event_by(Event::Kind::kKick, u);
   e.target = r.name();
   e.to_room = true;
-  e.subject = target;
-  e.arg = target->nick();
+  e.subject = &target;
+  e.arg = target.nick();
   e.text = reason;
   RenderCache cache(e);
   r.broadcast(cache);
-  remove_member(*target, r);
-  return KickResult::kKicked;
+  remove_member(target, r);
 }
 
 Chat::InviteResult Chat::invite(User& u, Room& r, User& target) {
@@ -404,6 +416,12 @@ Chat::InviteResult Chat::invite(User& u, Room& r, User& target) {
   if (r.modes().has(RoomModes::kInviteOnly) && !u.may_moderate(r)) {
     return InviteResult::kNotOperator;
   }
+  apply_invite(u, r, target);
+  return InviteResult::kInvited;
+}
+
+// Another node's user hears of it from its own node (RemoteUser::deliver).
+void Chat::apply_invite(User& u, Room& r, User& target) {
   r.modes_.invite(handle_of(target));
   Event e = event_by(Event::Kind::kInvite, u);
   e.target = r.name();
@@ -411,7 +429,6 @@ Chat::InviteResult Chat::invite(User& u, Room& r, User& target) {
   e.arg = target.nick();
   RenderCache cache(e);
   target.deliver(cache);
-  return InviteResult::kInvited;
 }
 
 }  // namespace chatd

@@ -143,7 +143,10 @@ class Chat {
   // Empty `text`: back. Neighbours hear it (IRC away-notify).
   void set_away(User& u, std::string_view text);
   // `u` is a server operator now, as `name` of the [[oper]] tables.
-  void make_oper(User& u, std::string_view name) { u.set_oper(std::string(name)); }
+  void make_oper(User& u, std::string_view name) {
+    u.set_oper(std::string(name));
+    if (ChatObserver* o = observer_for(u)) o->on_oper(u);
+  }
   void set_realname(User& u, std::string_view realname);
 
   // ---- moderation
@@ -184,7 +187,8 @@ class Chat {
   // the cluster resolves: u is then found by no nick until it renames).
   void enter_remote(User& u, std::string_view nick);
   void leave_remote(User& u, std::string_view reason, bool server_reason);
-  void join_remote(User& u, std::string_view room, std::uint8_t status);
+  // A room this node did not know is made with the origin's creation time.
+  void join_remote(User& u, std::string_view room, std::uint8_t status, std::int64_t created_at);
   void part_remote(User& u, Room& r, std::string_view reason);
   void say_remote(User& u, Room& r, Event::Kind kind, std::span<const std::string_view> lines,
                   std::string_view client_tags, std::int64_t time_ms);
@@ -192,6 +196,15 @@ class Chat {
                    std::string_view client_tags, std::int64_t time_ms);
   void rename_remote(User& u, std::string_view nick);
   void set_away_remote(User& u, std::string_view text);
+  void set_topic_remote(User& u, Room& r, std::string_view text, std::int64_t set_at);
+  // `applied` as ModeOutcome::applied: "+o-v alice bob".
+  void change_modes_remote(User& u, Room& r, std::string_view applied);
+  void kick_remote(User& u, Room& r, User& target, std::string_view reason);
+  void invite_remote(User& from, Room& r, User& to);
+  // Another node's copy of a room's settings: adopted when that room is older
+  // (the first node to make a room sets its modes), its topic when newer.
+  void merge_room_remote(Room& r, std::int64_t created_at, const RoomModes& modes,
+                         const Topic& topic);
 
   // Wall-clock now, in milliseconds and in seconds.
   static std::int64_t wall_ms();
@@ -219,6 +232,10 @@ class Chat {
   SayResult may_say(const User& u, const Room& r) const;
   void relay_said(User& u, Room& r, Event& e, std::size_t lines);
   void apply_rename(User& u, std::string_view nick);
+  ModeOutcome apply_modes(User& u, Room& r, std::span<const ModeChange> changes);
+  void apply_topic(User& u, Room& r, std::string_view text, std::int64_t set_at);
+  void apply_kick(User& u, Room& r, User& target, std::string_view reason);
+  void apply_invite(User& u, Room& r, User& target);
   void announce_quit(User& u, std::string_view reason, bool server_reason);
   void drop_memberships(User& u);
   void forget_user(User& u);

@@ -65,6 +65,16 @@ Chat::ModeOutcome Chat::change_modes(User& u, Room& r, std::span<const ModeChang
     }
     return out;
   }
+  out = apply_modes(u, r, changes);
+  if (ChatObserver* o = observer_for(u); o != nullptr && !out.applied.empty()) {
+    o->on_modes(u, r, out.applied);
+  }
+  return out;
+}
+
+// The changes themselves: an operator's, or another node's already checked.
+Chat::ModeOutcome Chat::apply_modes(User& u, Room& r, std::span<const ModeChange> changes) {
+  ModeOutcome out;
   Applied applied;
   RoomModes& modes = r.modes_;
   for (const ModeChange& c : changes) {
@@ -149,6 +159,22 @@ Chat::ModeOutcome Chat::change_modes(User& u, Room& r, std::span<const ModeChang
   RenderCache cache(e);
   r.broadcast(cache);
   return out;
+}
+
+void Chat::change_modes_remote(User& u, Room& r, std::string_view applied) {
+  flush_said();
+  const auto space = applied.find(' ');
+  const std::string_view letters = applied.substr(0, space);
+  std::vector<std::string_view> args;
+  for (std::string_view rest = space == std::string_view::npos ? "" : applied.substr(space + 1);
+       !rest.empty();) {
+    const auto next = rest.find(' ');
+    args.push_back(rest.substr(0, next));
+    rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+  }
+  // "-k *": the key is not repeated when removed.
+  const std::vector<ModeChange> changes = parse_mode_changes(letters, args);
+  apply_modes(u, r, changes);
 }
 
 }  // namespace chatd

@@ -25,6 +25,13 @@ class ChatObserver {
   virtual void on_said(const Event& e, const Room& r) = 0;
   virtual void on_renamed(const User& u, std::string_view old_nick) = 0;
   virtual void on_away(const User& u) = 0;
+  virtual void on_oper(const User& u) = 0;
+  virtual void on_topic(const User& u, const Room& r) = 0;
+  // `applied` is what took effect, as the MODE line shows it: "+o-v alice bob".
+  virtual void on_modes(const User& u, const Room& r, std::string_view applied) = 0;
+  // After `target` (of any node) has left `room`, which may be gone.
+  virtual void on_kicked(const User& u, std::string_view room, const User& target,
+                         std::string_view reason) = 0;
 
  protected:
   ~ChatObserver() = default;

@@ -21,11 +21,12 @@ void Chat::leave_remote(User& u, std::string_view reason, bool server_reason) {
   forget_user(u);
 }
 
-void Chat::join_remote(User& u, std::string_view name, std::uint8_t status) {
+void Chat::join_remote(User& u, std::string_view name, std::uint8_t status,
+                       std::int64_t created_at) {
   flush_said();
   Room* room = rooms_.find(name);
   if (room != nullptr && u.in_room(*room)) return;
-  if (room == nullptr) room = &rooms_.create(name, wall_seconds());
+  if (room == nullptr) room = &rooms_.create(name, created_at);
   room->add(u, status);
   Event e = event_by(Event::Kind::kJoin, u);
   e.target = room->name();
@@ -98,6 +99,30 @@ void Chat::set_away_remote(User& u, std::string_view text) {
   e.text = u.away();
   RenderCache cache(e);
   for_each_neighbour(u, [&](User& n) { n.deliver(cache); });
+}
+
+void Chat::set_topic_remote(User& u, Room& r, std::string_view text, std::int64_t set_at) {
+  flush_said();
+  apply_topic(u, r, text, set_at);
+}
+
+void Chat::kick_remote(User& u, Room& r, User& target, std::string_view reason) {
+  flush_said();
+  if (target.in_room(r)) apply_kick(u, r, target, reason);
+}
+
+void Chat::invite_remote(User& from, Room& r, User& to) {
+  flush_said();
+  if (!to.in_room(r)) apply_invite(from, r, to);
+}
+
+void Chat::merge_room_remote(Room& r, std::int64_t created_at, const RoomModes& modes,
+                             const Topic& topic) {
+  if (created_at < r.created_at_) {
+    r.created_at_ = created_at;
+    r.modes_.adopt_settings(modes);
+  }
+  if (topic.set_at > r.topic_.set_at) r.topic_ = topic;
 }
 
 }  // namespace chatd

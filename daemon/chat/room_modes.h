@@ -55,6 +55,14 @@ class RoomModes {
   // Uses up an invitation; false when there is none.
   bool take_invite(UserHandle user);
 
+  // Everything but the invitations, from another node's copy of the room.
+  void adopt_settings(const RoomModes& other) {
+    key_ = other.key_;
+    bans_ = other.bans_;
+    limit_ = other.limit_;
+    flags_ = other.flags_;
+  }
+
   // "+ntk" and, when `with_values`, the key and limit after it: "+ntkl key 10".
   std::string describe(bool with_values) const;
 

@@ -249,6 +249,7 @@ void Backplane::become_linked() {
   publish(control_channel_, envelope(control_channel_, "hello").finish());
   publish_state(control_channel_);
   reassert_nicks();
+  load_bans();
   if (told_isolated_) {
     told_isolated_ = false;
     for (const UserHandle h : told_) {

@@ -21,6 +21,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "daemon/admin/server_bans.h"
 #include "daemon/chat/chat_observer.h"
 #include "daemon/cluster/cluster_names.h"
 #include "daemon/cluster/envelope.h"
@@ -42,10 +43,13 @@ class Loop;
 namespace chatd::cluster {
 
 // What the backplane needs from the server: telling a local user something in
-// its own protocol.
+// its own protocol, and what server operators on other nodes decided.
 class BackplaneHost {
  public:
   virtual void notify(User& u, std::string_view text) = 0;
+  virtual void kill_here(User& target, std::string_view by_nick, std::string_view reason) = 0;
+  virtual void ban_here(const ServerBan& ban) = 0;
+  virtual void unban_here(const reactor::Cidr& mask) = 0;
 
  protected:
   ~BackplaneHost() = default;
@@ -96,8 +100,16 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   const BackplaneStats& stats() const { return stats_; }
   const std::string& node_id() const { return node_id_; }
 
-  // RemoteUser::deliver: a private event for `to` goes to its node.
+  // Server operators: a kill of another node's user goes to its node; a ban or
+  // its lifting to every node, and into Redis for nodes that start later.
+  void kill(const User& by, const RemoteUser& target, std::string_view reason);
+  void publish_ban(const ServerBan& ban);
+  void publish_unban(const reactor::Cidr& mask);
+
+  // RemoteUser::deliver: a private event or an invitation for `to` goes to
+  // its node.
   void forward_private(const RemoteUser& to, const Event& e);
+  void forward_invite(const RemoteUser& to, const Event& e);
 
   // ChatObserver
   void on_entered(const User& u) override;
@@ -108,6 +120,11 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   void on_said(const Event& e, const Room& r) override;
   void on_renamed(const User& u, std::string_view old_nick) override;
   void on_away(const User& u) override;
+  void on_oper(const User& u) override;
+  void on_topic(const User& u, const Room& r) override;
+  void on_modes(const User& u, const Room& r, std::string_view applied) override;
+  void on_kicked(const User& u, std::string_view room, const User& target,
+                 std::string_view reason) override;
 
  private:
   struct Peer {
@@ -147,6 +164,7 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   void publish_state(const std::string& channel);
   void publish_user(const User& u);
   std::string user_record(const User& u) const;
+  static std::string room_record(const Room& r);
   std::uint64_t uid_of(const User& u) const;
 
   // Receiving (backplane_receive.cc).
@@ -159,6 +177,14 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   void apply_state(Peer& p, std::string_view records);
   void apply_said(RemoteUser& from, const Envelope& e);
   void apply_private(RemoteUser& from, const Envelope& e);
+  void apply_kick(RemoteUser& by, const Envelope& e);
+  void apply_invite(RemoteUser& from, const Envelope& e);
+  void apply_room_record(std::string_view record);
+  void apply_kill(RemoteUser& by, const Envelope& e);
+  void apply_ban(std::string_view record);
+  void load_bans();
+  // A user named by node id and uid: this node's own, or another's.
+  User* user_at(std::string_view node, std::string_view uid);
   void apply_save(const Envelope& e);
   void drop_peer(const std::string& id, std::string_view reason);
   void drop_remote_user(Peer& p, std::uint64_t uid, std::string_view reason, bool server_reason);

@@ -54,7 +54,26 @@ void Backplane::publish_user(const User& u) {
   publish(control_channel_, envelope(control_channel_, "user").payload(user_record(u)).finish());
 }
 
-// Every local user, with its rooms ("<status><room>,..." or "-"), one per line.
+// "<room> <created> <flags> <key> <limit> <topic set at> <by> <topic> <bans>",
+// bans as "mask by at ..." in one escaped field.
+std::string Backplane::room_record(const Room& r) {
+  std::string flags;
+  for (const char letter : std::string_view("tnmis")) {
+    if (const auto f = RoomModes::flag_of(letter); f && r.modes().has(*f)) flags += letter;
+  }
+  std::string bans;
+  for (const Ban& b : r.modes().bans()) {
+    if (!bans.empty()) bans += ' ';
+    bans += fmt::format("{} {} {}", b.mask, b.set_by, b.set_at);
+  }
+  const Topic& t = r.topic();
+  return fmt::format("{} {} {} {} {} {} {} {} {}", r.name(), r.created_at(),
+                     flags.empty() ? "-" : flags, escape_text(r.modes().key()), r.modes().limit(),
+                     t.set_at, escape_text(t.set_by), escape_text(t.text), escape_text(bans));
+}
+
+// Every local user, with its rooms ("<status><room>,..." or "-"), one per line;
+// then the rooms this node has members in.
 void Backplane::publish_state(const std::string& channel) {
   std::string records;
   chat_.for_each_user([&](const User& u) {
@@ -71,6 +90,11 @@ void Backplane::publish_state(const std::string& channel) {
     }
     records += '\n';
   });
+  for (const Room* r : chat_.rooms().by_size()) {
+    if (r->local_size() == 0) continue;
+    records += room_record(*r);
+    records += '\n';
+  }
   publish(channel, envelope(channel, "state").payload(records).finish());
 }
 
@@ -101,6 +125,7 @@ void Backplane::on_joined(const User& u, const Room& r) {
                                 .field(uid_of(u))
                                 .field(r.name())
                                 .field(u.status_in(r))
+                                .field(static_cast<std::uint64_t>(r.created_at()))
                                 .finish());
   update_subscription(r.name());
 }
@@ -154,6 +179,51 @@ void Backplane::forward_private(const RemoteUser& to, const Event& e) {
                        .text(e.client_tags)
                        .payload(e.text)
                        .finish());
+}
+
+void Backplane::on_oper(const User& u) {
+  publish(control_channel_,
+          envelope(control_channel_, "oper").field(uid_of(u)).text(u.oper_name()).finish());
+}
+
+void Backplane::on_topic(const User& u, const Room& r) {
+  publish(control_channel_, envelope(control_channel_, "topic")
+                                .field(uid_of(u))
+                                .field(r.name())
+                                .field(static_cast<std::uint64_t>(r.topic().set_at))
+                                .text(r.topic().text)
+                                .finish());
+}
+
+void Backplane::on_modes(const User& u, const Room& r, std::string_view applied) {
+  publish(
+      control_channel_,
+      envelope(control_channel_, "mode").field(uid_of(u)).field(r.name()).text(applied).finish());
+}
+
+// "kick <uid> <room> <target node> <target uid> <reason>"
+void Backplane::on_kicked(const User& u, std::string_view room, const User& target,
+                          std::string_view reason) {
+  const auto* remote =
+      target.protocol() == Protocol::kRemote ? static_cast<const RemoteUser*>(&target) : nullptr;
+  publish(control_channel_,
+          envelope(control_channel_, "kick")
+              .field(uid_of(u))
+              .field(room)
+              .field(remote != nullptr ? std::string_view(remote->node_id()) : node_id_)
+              .field(remote != nullptr ? remote->uid() : uid_of(target))
+              .text(reason)
+              .finish());
+  update_subscription(room);
+}
+
+// "invite <from uid> <to uid> <room>"
+void Backplane::forward_invite(const RemoteUser& to, const Event& e) {
+  if (e.actor == nullptr || e.actor->protocol() == Protocol::kRemote) return;
+  const std::string channel = names_.inbox(to.node_id());
+  publish(
+      channel,
+      envelope(channel, "invite").field(uid_of(*e.actor)).field(to.uid()).field(e.target).finish());
 }
 
 }  // namespace chatd::cluster

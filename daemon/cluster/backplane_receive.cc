@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <limits>
 #include <unordered_set>
 
 #include "daemon/chat/chat.h"
@@ -127,6 +128,15 @@ void Backplane::apply(std::string_view channel, const Envelope& e) {
   }
   if (kind == "beat") return;
   if (kind == "save") return apply_save(e);
+  if (kind == "ban") return apply_ban(e.payload);
+  if (kind == "unban") {
+    try {
+      host_.unban_here(reactor::parse_cidr(e.field(0)));
+    } catch (const std::invalid_argument&) {
+      spdlog::warn("cluster: ignored the lifting of a server ban with a bad mask");
+    }
+    return;
+  }
   if (kind == "user") {
     apply_user_record(p, e.payload, false);
     return;
@@ -140,9 +150,11 @@ void Backplane::apply(std::string_view channel, const Envelope& e) {
   }
   if (kind == "join") {
     unsigned status = 0;
+    std::int64_t created = Chat::wall_seconds();
     parse_number(e.field(2), status);
+    parse_number(e.field(3), created);
     if (is_valid_room_name(e.field(1))) {
-      chat_.join_remote(*u, e.field(1), static_cast<std::uint8_t>(status & 3));
+      chat_.join_remote(*u, e.field(1), static_cast<std::uint8_t>(status & 3), created);
     }
     return;
   }
@@ -157,6 +169,20 @@ void Backplane::apply(std::string_view channel, const Envelope& e) {
   if (kind == "away") return chat_.set_away_remote(*u, unescape_text(e.field(1)));
   if (kind == "said") return apply_said(*u, e);
   if (kind == "pm") return apply_private(*u, e);
+  if (kind == "kick") return apply_kick(*u, e);
+  if (kind == "invite") return apply_invite(*u, e);
+  if (kind == "kill") return apply_kill(*u, e);
+  if (kind == "oper") return u->set_oper(unescape_text(e.field(1)));
+  Room* r = chat_.find_room(e.field(1));
+  if (r == nullptr) return;
+  if (kind == "topic") {
+    std::int64_t set_at = 0;
+    if (parse_number(e.field(2), set_at)) {
+      chat_.set_topic_remote(*u, *r, unescape_text(e.field(3)), set_at);
+    }
+    return;
+  }
+  if (kind == "mode") return chat_.change_modes_remote(*u, *r, unescape_text(e.field(2)));
   spdlog::debug("cluster: ignored a '{}' from node {} on {}", kind, e.origin, channel);
 }
 
@@ -202,7 +228,10 @@ RemoteUser* Backplane::apply_user_record(Peer& p, std::string_view record, bool 
     rooms = comma == std::string_view::npos ? std::string_view() : rooms.substr(comma + 1);
     if (item.size() < 2 || !is_valid_room_name(item.substr(1))) continue;
     listed.insert(fold_case(item.substr(1)));
-    chat_.join_remote(u, item.substr(1), static_cast<std::uint8_t>((item[0] - '0') & 3));
+    // A room new here takes its creation time (and modes) from the room
+    // record that follows the users in the same state.
+    chat_.join_remote(u, item.substr(1), static_cast<std::uint8_t>((item[0] - '0') & 3),
+                      std::numeric_limits<std::int64_t>::max());
   }
   std::vector<Room*> gone;
   for (const Membership& m : u.memberships()) {
@@ -221,6 +250,10 @@ void Backplane::apply_state(Peer& p, std::string_view records) {
     const auto newline = records.find('\n');
     const std::string_view record = records.substr(0, newline);
     records = newline == std::string_view::npos ? std::string_view() : records.substr(newline + 1);
+    if (record.starts_with('#')) {
+      apply_room_record(record);
+      continue;
+    }
     if (const RemoteUser* u = apply_user_record(p, record, true)) listed.insert(u->uid());
   }
   std::vector<std::uint64_t> gone;
@@ -279,6 +312,72 @@ void Backplane::drop_peer(const std::string& id, std::string_view reason) {
   for (auto& [channel, by_origin] : last_seq_)
     by_origin.erase(id);
   peers_.erase(it);
+}
+
+User* Backplane::user_at(std::string_view node, std::string_view uid) {
+  if (node != node_id_) return remote_user(node, uid);
+  std::uint64_t n = 0;
+  if (!parse_number(uid, n)) return nullptr;
+  User* u = chat_.resolve(
+      {static_cast<std::uint32_t>(n >> 32), static_cast<std::uint32_t>(n & 0xffffffffu)});
+  return u != nullptr && u->protocol() != Protocol::kRemote ? u : nullptr;
+}
+
+// "kick <uid> <room> <target node> <target uid> <reason>": every node removes
+// the target from its copy of the room; the target's own node tells it.
+void Backplane::apply_kick(RemoteUser& by, const Envelope& e) {
+  Room* r = chat_.find_room(e.field(1));
+  User* target = user_at(e.field(2), e.field(3));
+  if (r == nullptr || target == nullptr) return;
+  const std::string room = r->name();
+  chat_.kick_remote(by, *r, *target, unescape_text(e.field(4)));
+  update_subscription(room);
+}
+
+// "invite <from uid> <to uid> <room>", to the invited user's node.
+void Backplane::apply_invite(RemoteUser& from, const Envelope& e) {
+  Room* r = chat_.find_room(e.field(2));
+  User* to = user_at(node_id_, e.field(1));
+  if (r != nullptr && to != nullptr) chat_.invite_remote(from, *r, *to);
+}
+
+// "<room> <created> <flags> <key> <limit> <topic set at> <by> <topic> <bans>"
+void Backplane::apply_room_record(std::string_view record) {
+  std::string_view rest = record;
+  const std::string_view name = take_word(rest);
+  std::int64_t created = 0;
+  std::int64_t topic_at = 0;
+  std::uint32_t limit = 0;
+  const std::string_view created_text = take_word(rest);
+  const std::string_view flags = take_word(rest);
+  const std::string key = unescape_text(take_word(rest));
+  const std::string_view limit_text = take_word(rest);
+  const std::string_view topic_at_text = take_word(rest);
+  Topic topic{{}, unescape_text(take_word(rest)), 0};
+  topic.text = unescape_text(take_word(rest));
+  const std::string bans = unescape_text(take_word(rest));
+  Room* r = chat_.find_room(name);
+  if (r == nullptr || !parse_number(created_text, created) || !parse_number(limit_text, limit) ||
+      !parse_number(topic_at_text, topic_at)) {
+    return;
+  }
+  topic.set_at = topic_at;
+  RoomModes modes;
+  for (const char letter : std::string_view("tnmis")) {
+    if (const auto f = RoomModes::flag_of(letter)) {
+      modes.set(*f, flags.find(letter) != std::string_view::npos);
+    }
+  }
+  modes.set_key(key);
+  modes.set_limit(limit);
+  for (std::string_view list = bans; !list.empty();) {
+    const std::string_view mask = take_word(list);
+    const std::string_view by = take_word(list);
+    std::int64_t at = 0;
+    if (!parse_number(take_word(list), at) || mask.empty()) break;
+    modes.add_ban({std::string(mask), std::string(by), at});
+  }
+  chat_.merge_room_remote(*r, created, modes, topic);
 }
 
 }  // namespace chatd::cluster

@@ -9,6 +9,7 @@
 //   P:{c}:nick:<folded>   string  "<node id> <uid> <claim ms> <nick>"
 //   P:{c}:nodenicks:<id>  set     the nick keys a node holds
 //   P:{c}:guestseq        counter guest numbers, reserved 1,000 at a time
+//   P:{c}:bans            hash    server bans: mask -> "<set at> <expires> <by> <reason>"
 //   channel P:{c}:ctl     users and nodes: who came, went, joined, renamed
 //   channel P:{c}:to:<id> a node's inbox: private messages, state on request
 //   channel P:r:{<room>}  what is said in a room (folded name)
@@ -30,6 +31,7 @@ class ClusterNames {
   std::string nick(std::string_view nick) const;
   std::string node_nicks(std::string_view node_id) const { return control("nodenicks:", node_id); }
   std::string guest_sequence() const { return control("guestseq", ""); }
+  std::string bans() const { return control("bans", ""); }
   std::string control_channel() const { return control("ctl", ""); }
   std::string inbox(std::string_view node_id) const { return control("to:", node_id); }
   std::string room(std::string_view room) const;

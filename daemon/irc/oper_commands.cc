@@ -62,10 +62,13 @@ void oper(IrcSession& s, const IrcMessage& m) {
 void kill(IrcSession& s, const IrcMessage& m) {
   if (!need_oper(s)) return;
   User* target = s.chat().find_user(m.arg(0));
-  auto* client = dynamic_cast<Client*>(target);
-  if (client == nullptr) return s.numeric(num::kNoSuchNick, m.arg(0), "No such nick");
+  if (target == nullptr) return s.numeric(num::kNoSuchNick, m.arg(0), "No such nick");
+  if (const cluster::Backplane* c = s.server().backplane();
+      c != nullptr && !c->can_reach(*target)) {
+    return server_notice(s, "other servers are unreachable, try again later");
+  }
   const std::string reason = user_text(m.arg(1), kMaxReasonBytes);
-  s.server().kill(s, *client, reason.empty() ? "no reason given" : reason);
+  s.server().kill(s, *target, reason.empty() ? "no reason given" : reason);
 }
 
 void kline(IrcSession& s, const IrcMessage& m) {

@@ -44,8 +44,12 @@ void oper_up(PlainSession& s, std::string_view args) {
 void kill(PlainSession& s, std::string_view args) {
   const auto [nick, reason] = split_word(args);
   if (nick.empty()) return s.send(format_line(replies::kUsage, "/kill NICK reason"));
-  auto* target = dynamic_cast<Client*>(s.chat().find_user(nick));
+  User* target = s.chat().find_user(nick);
   if (target == nullptr) return s.send(format_line(replies::kNoSuchUser, clean_text(nick)));
+  if (const cluster::Backplane* c = s.server().backplane();
+      c != nullptr && !c->can_reach(*target)) {
+    return s.send(format_line(replies::kServersUnreachable));
+  }
   const std::string why = clean_text(reason);
   s.server().kill(s, *target, why.empty() ? "no reason given" : why);
 }

@@ -52,6 +52,8 @@ TEST(Cluster, WhoAndRoomsCountEveryNodesMembers) {
   EXPECT_TRUE(t.bob.expect_line(equals("*** 1 room: #lobby (2)"))) << t.bob.diagnostics();
   ASSERT_TRUE(t.bob.send_line("/join #dev"));
   ASSERT_TRUE(t.bob.expect_line(contains("joined #dev")));
+  // alice's node has heard of bob's join before she follows.
+  ASSERT_TRUE(sees_room(t.alice, "#dev (1)")) << t.alice.diagnostics();
   ASSERT_TRUE(t.alice.send_line("/join #dev"));
   ASSERT_TRUE(t.alice.expect_line(contains("joined #dev")));
   ASSERT_TRUE(t.alice.send_line("/who"));

@@ -63,4 +63,14 @@ bool sees_user(LineClient& c, std::string_view nick, Deadline deadline) {
   return false;
 }
 
+bool sees_room(LineClient& c, std::string_view listing, Deadline deadline) {
+  for (int attempt = 0; attempt < 100 && Clock::now() < deadline; ++attempt) {
+    if (!c.send_line("/rooms")) return false;
+    const auto rooms = c.expect_line(starts_with("*** "), within(std::chrono::seconds(2)));
+    if (rooms && rooms->find(listing) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
 }  // namespace chatd::test

@@ -43,4 +43,9 @@ class Cluster {
 bool sees_user(LineClient& c, std::string_view nick,
                Deadline deadline = within(std::chrono::seconds(10)));
 
+// Sends /rooms on `c` every 200 ms until its answer contains `listing`
+// ("#ops (1)"): a room another node made is known here.
+bool sees_room(LineClient& c, std::string_view listing,
+               Deadline deadline = within(std::chrono::seconds(10)));
+
 }  // namespace chatd::test
