@@ -340,6 +340,11 @@ std::uint64_t Chat::seconds_until_rename(const User& u, std::uint64_t now_ms) co
 void Chat::set_away(User& u, std::string_view text) {
   flush_said();
   if (u.away() == text) return;
+  apply_away(u, text);
+  if (ChatObserver* o = observer_for(u)) o->on_away(u);
+}
+
+void Chat::apply_away(User& u, std::string_view text) {
   if (text.empty()) {
     u.away_.reset();
   } else {
@@ -349,7 +354,6 @@ void Chat::set_away(User& u, std::string_view text) {
   e.text = u.away();
   RenderCache cache(e);
   for_each_neighbour(u, [&](User& n) { n.deliver(cache); });
-  if (ChatObserver* o = observer_for(u)) o->on_away(u);
 }
 
 void Chat::set_realname(User& u, std::string_view realname) {

@@ -232,6 +232,7 @@ class Chat {
   SayResult may_say(const User& u, const Room& r) const;
   void relay_said(User& u, Room& r, Event& e, std::size_t lines);
   void apply_rename(User& u, std::string_view nick);
+  void apply_away(User& u, std::string_view text);
   ModeOutcome apply_modes(User& u, Room& r, std::span<const ModeChange> changes);
   void apply_topic(User& u, Room& r, std::string_view text, std::int64_t set_at);
   void apply_kick(User& u, Room& r, User& target, std::string_view reason);

@@ -90,15 +90,7 @@ void Chat::rename_remote(User& u, std::string_view nick) {
 
 void Chat::set_away_remote(User& u, std::string_view text) {
   flush_said();
-  if (text.empty()) {
-    u.away_.reset();
-  } else {
-    u.away_ = std::make_unique<std::string>(text);
-  }
-  Event e = event_by(Event::Kind::kAway, u);
-  e.text = u.away();
-  RenderCache cache(e);
-  for_each_neighbour(u, [&](User& n) { n.deliver(cache); });
+  apply_away(u, text);
 }
 
 void Chat::set_topic_remote(User& u, Room& r, std::string_view text, std::int64_t set_at) {

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "daemon/chat/chat.h"
 #include "daemon/cluster/cluster_scripts.h"
@@ -282,8 +283,10 @@ void Backplane::become_isolated(std::string_view why) {
 
 void Backplane::reserve_guests() {
   if (guests_asked_ || !commands_.is_up()) return;
+  // Until its first block a node numbers guests on its own (guests_left() is
+  // then unbounded).
   const std::uint64_t left = chat_.guests_left();
-  if (left >= kGuestRefillBelow && !first_guest_block_needed_) return;
+  if (left >= kGuestRefillBelow && left != std::numeric_limits<std::uint64_t>::max()) return;
   guests_asked_ = true;
   commands_.command(
       reactor::resp_command({"INCRBY", names_.guest_sequence(), std::to_string(kGuestBlock)}),
@@ -292,7 +295,6 @@ void Backplane::reserve_guests() {
         if (v.type != reactor::RespValue::Type::kInteger || v.integer < 1) return;
         const auto end = static_cast<std::uint64_t>(v.integer);
         chat_.reserve_guests(end - kGuestBlock + 1, kGuestBlock);
-        first_guest_block_needed_ = false;
       });
 }
 

@@ -96,9 +96,7 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
 
   // For STATUS= and the logs: "2 nodes, linked", "isolated: ...".
   std::string describe() const;
-  std::size_t peer_count() const { return peers_.size(); }
   const BackplaneStats& stats() const { return stats_; }
-  const std::string& node_id() const { return node_id_; }
 
   // Server operators: a kill of another node's user goes to its node; a ban or
   // its lifting to every node, and into Redis for nodes that start later.
@@ -216,7 +214,6 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   bool name_in_use_ = false;    // another live node has our name
   bool shutting_down_ = false;
   bool guests_asked_ = false;
-  bool first_guest_block_needed_ = true;      // until then guests are numbered locally
   std::vector<UserHandle> told_;              // local users told that contact was lost
   std::uint64_t last_own_beat_ms_ = 0;        // when our beat last came back
   std::uint64_t beats_sent_at_ms_ = 0;        // when the first unanswered beat went

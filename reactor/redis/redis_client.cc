@@ -147,7 +147,6 @@ void RedisClient::on_connected(int status) {
         auto* s = static_cast<Socket*>(stream->data);
         if (s->owner != nullptr) s->owner->on_read(buf->base, n);
       });
-  ++connects_;
   if (address_.password.empty()) return become_up();
   state_ = State::kAuthenticating;
   out_.push(resp_command({"AUTH", address_.password}));

@@ -68,9 +68,6 @@ class RedisClient {
   void stop();
   // Drops the link now (a failed health check) and reconnects after backoff.
   void restart(std::string_view why);
-  // Points a future connection elsewhere (a Sentinel's new primary); the
-  // current one is not touched.
-  void set_address(RedisAddress address) { address_ = std::move(address); }
   const RedisAddress& address() const { return address_; }
 
   bool is_up() const { return state_ == State::kUp; }
@@ -80,11 +77,8 @@ class RedisClient {
   void command(MessageRef command, Reply on_reply = {});
   // The same for a command made of several blocks (resp_publish).
   void send(std::span<const MessageRef> blocks, Reply on_reply = {});
-  // Output not yet taken by the kernel, and commands not yet answered.
+  // Output not yet taken by the kernel.
   std::size_t queued_bytes() const { return out_.bytes(); }
-  std::size_t pending_replies() const { return pending_.size(); }
-  // Connections made so far (1 after the first).
-  std::uint64_t connects() const { return connects_; }
 
  private:
   enum class State : std::uint8_t { kIdle, kResolving, kConnecting, kAuthenticating, kUp };
@@ -123,8 +117,7 @@ class RedisClient {
   std::size_t in_flight_ = 0;  // bytes covered by the pending uv_write
   std::unique_ptr<char[]> read_buffer_;
   std::uint64_t attempt_started_ms_ = 0;
-  std::uint32_t failures_ = 0;  // in a row, for the backoff
-  std::uint64_t connects_ = 0;
+  std::uint32_t failures_ = 0;    // in a row, for the backoff
   std::uint64_t generation_ = 0;  // bumped when a link goes; stale continuations see it
   std::minstd_rand jitter_;
   Timer reconnect_timer_;

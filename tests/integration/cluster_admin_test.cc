@@ -7,8 +7,8 @@
 #include <string>
 #include <thread>
 
-#include "reactor/password_hash.h"
 #include "tests/support/cluster.h"
+#include "tests/support/oper_login.h"
 #include "tests/support/temp_dir.h"
 
 namespace chatd::test {
@@ -22,9 +22,7 @@ constexpr char kPassword[] = "a cluster of operators";
 // (an operator) on node 0, and users from 127.0.0.1 and 127.0.0.2 on node 1.
 class AdminCluster {
  public:
-  AdminCluster()
-      : config_(dir_.write("chatd.toml", "[[oper]]\nname = \"ada\"\npassword_hash = \"" +
-                                             reactor::hash_password(kPassword) + "\"\n")) {
+  AdminCluster() : config_(dir_.write("chatd.toml", oper_table(kPassword))) {
     for (int i = 0; i < 3; ++i)
       std::filesystem::create_directories(state(i));
     cluster_.add_node(node_args(0));
@@ -42,23 +40,12 @@ class AdminCluster {
   Cluster cluster_{0};
 };
 
-LineClient from(std::uint16_t port, const char* address, std::string_view nick) {
-  ClientOptions o;
-  o.source = address;
-  return connect_as(port, nick, default_deadline(), o);
-}
-
-void become_oper(LineClient& c) {
-  ASSERT_TRUE(c.send_line(std::string("/oper ada ") + kPassword));
-  ASSERT_TRUE(c.expect_line(equals("*** you are now a server operator"))) << c.diagnostics();
-}
-
 TEST(ClusterAdmin, AnOperatorKillsAUserOfAnotherNode) {
   AdminCluster a;
   LineClient ada = connect_as(a.cluster().node(0).plain_port(), "ada");
   LineClient victim = connect_as(a.cluster().node(1).plain_port(), "victim");
   ASSERT_TRUE(sees_user(ada, "victim")) << ada.diagnostics();
-  become_oper(ada);
+  become_oper(ada, kPassword);
   ASSERT_TRUE(ada.send_line("/kill victim spamming"));
   EXPECT_TRUE(victim.expect_line(equals("*** you were removed from the server: Killed by ada "
                                         "(spamming)"),
@@ -78,9 +65,9 @@ TEST(ClusterAdmin, AnOperatorKillsAUserOfAnotherNode) {
 TEST(ClusterAdmin, AServerBanHoldsOnEveryNodeAndIsKept) {
   AdminCluster a;
   LineClient ada = connect_as(a.cluster().node(0).plain_port(), "ada");
-  LineClient banned = from(a.cluster().node(1).plain_port(), "127.0.0.2", "banned");
+  LineClient banned = connect_from(a.cluster().node(1).plain_port(), "127.0.0.2", "banned");
   ASSERT_TRUE(sees_user(ada, "banned")) << ada.diagnostics();
-  become_oper(ada);
+  become_oper(ada, kPassword);
   ASSERT_TRUE(ada.send_line("/kline 127.0.0.2 0 flooding"));
   ASSERT_TRUE(ada.expect_line(starts_with("*** banned 127.0.0.2/32 for good")))
       << ada.diagnostics();

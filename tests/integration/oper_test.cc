@@ -16,6 +16,7 @@
 #include "reactor/password_hash.h"
 #include "tests/support/irc_client.h"
 #include "tests/support/line_client.h"
+#include "tests/support/oper_login.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -30,8 +31,7 @@ constexpr char kPassword[] = "correct horse battery staple";
 class OperSetup {
  public:
   OperSetup()
-      : config_(dir_.write("chatd.toml", "[[oper]]\nname = \"ada\"\npassword_hash = \"" +
-                                             reactor::hash_password(kPassword) + "\"\n")),
+      : config_(dir_.write("chatd.toml", oper_table(kPassword))),
         state_((dir_.path() / "state").string()) {
     std::filesystem::create_directories(state_);
   }
@@ -48,17 +48,6 @@ class OperSetup {
   std::string config_;
   std::string state_;
 };
-
-LineClient from(std::uint16_t port, const char* address, std::string_view nick) {
-  ClientOptions o;
-  o.source = address;
-  return connect_as(port, nick, default_deadline(), o);
-}
-
-void become_oper(LineClient& c) {
-  ASSERT_TRUE(c.send_line(std::string("/oper ada ") + kPassword));
-  ASSERT_TRUE(c.expect_line(equals("*** you are now a server operator"))) << c.diagnostics();
-}
 
 // A new connection from `address`: its first line.
 std::optional<std::string> first_line_from(std::uint16_t port, const char* address) {
@@ -128,7 +117,7 @@ TEST(Oper, AServerOperatorIsOperatorOfEveryRoomAndListedAsSuch) {
   LineClient ada = connect_as(chatd.port(), "ada");
   ASSERT_TRUE(ada.send_line("/join #private"));
   ASSERT_TRUE(ada.expect_line(starts_with("! "))) << "invite-only for users: " << ada.diagnostics();
-  become_oper(ada);
+  become_oper(ada, kPassword);
   ASSERT_TRUE(ada.send_line("/join #private"));
   ASSERT_TRUE(ada.expect_line(equals("*** ada joined #private"))) << ada.diagnostics();
   ASSERT_TRUE(ada.send_line("/who"));
@@ -148,7 +137,7 @@ TEST(Oper, KillRemovesAUserWhoGetsOneLineWhileTheRoomSeesTheQuit) {
   LineClient watcher = connect_as(chatd.port(), "watcher");
   ASSERT_TRUE(watcher.send_line("/kill victim because"));
   EXPECT_TRUE(watcher.expect_line(starts_with("! only server operators"))) << watcher.diagnostics();
-  become_oper(ada);
+  become_oper(ada, kPassword);
   ASSERT_TRUE(ada.send_line("/kill victim spamming"));
   EXPECT_TRUE(
       victim.expect_line(equals("*** you were removed from the server: Killed by ada (spamming)")))
@@ -168,7 +157,7 @@ TEST(Oper, OperatorPowersEndWithTheConnection) {
   ChatdProcess chatd(setup.args());
   {
     LineClient ada = connect_as(chatd.port(), "ada");
-    become_oper(ada);
+    become_oper(ada, kPassword);
   }
   LineClient again = connect_as(chatd.port(), "ada");
   ASSERT_TRUE(again.send_line("/klines"));
@@ -178,9 +167,9 @@ TEST(Oper, OperatorPowersEndWithTheConnection) {
 TEST(Oper, ABanOfOneAddressRemovesAndRefusesItWhileOthersAreServed) {
   OperSetup setup;
   ChatdProcess chatd(setup.args());
-  LineClient ada = from(chatd.port(), "127.0.0.1", "ada");
-  LineClient there = from(chatd.port(), "127.0.0.2", "there");
-  become_oper(ada);
+  LineClient ada = connect_from(chatd.port(), "127.0.0.1", "ada");
+  LineClient there = connect_from(chatd.port(), "127.0.0.2", "there");
+  become_oper(ada, kPassword);
   ASSERT_TRUE(ada.send_line("/kline 127.0.0.2 0 flooding"));
   EXPECT_TRUE(ada.expect_line(equals("*** banned 127.0.0.2/32 for good: 1 user removed")))
       << ada.diagnostics();
@@ -227,8 +216,8 @@ TEST(Oper, IrcKlineBansARangeAndUnklineLiftsIt) {
 TEST(Oper, ABanExpires) {
   OperSetup setup;
   ChatdProcess chatd(setup.args());
-  LineClient ada = from(chatd.port(), "127.0.0.1", "ada");
-  become_oper(ada);
+  LineClient ada = connect_from(chatd.port(), "127.0.0.1", "ada");
+  become_oper(ada, kPassword);
   ASSERT_TRUE(ada.send_line("/kline 127.0.0.2 2s short"));
   ASSERT_TRUE(ada.expect_line(starts_with("*** banned 127.0.0.2/32 for 2 s"))) << ada.diagnostics();
   EXPECT_EQ(first_line_from(chatd.port(), "127.0.0.2"),
@@ -247,8 +236,8 @@ TEST(Oper, BansSurviveARestart) {
   OperSetup setup;
   {
     ChatdProcess chatd(setup.args());
-    LineClient ada = from(chatd.port(), "127.0.0.1", "ada");
-    become_oper(ada);
+    LineClient ada = connect_from(chatd.port(), "127.0.0.1", "ada");
+    become_oper(ada, kPassword);
     ASSERT_TRUE(ada.send_line("/kline 127.0.0.2 7d kept"));
     ASSERT_TRUE(ada.expect_line(starts_with("*** banned 127.0.0.2/32"))) << ada.diagnostics();
     ASSERT_TRUE(chatd.send_signal(SIGTERM));
@@ -257,8 +246,8 @@ TEST(Oper, BansSurviveARestart) {
   ChatdProcess again(setup.args());
   EXPECT_EQ(first_line_from(again.port(), "127.0.0.2"),
             std::optional<std::string>("! banned from this server: kept"));
-  LineClient ada = from(again.port(), "127.0.0.1", "ada");
-  become_oper(ada);
+  LineClient ada = connect_from(again.port(), "127.0.0.1", "ada");
+  become_oper(ada, kPassword);
   ASSERT_TRUE(ada.send_line("/klines"));
   EXPECT_TRUE(ada.expect_line(starts_with("***   127.0.0.2/32 by ada for "))) << ada.diagnostics();
 }
