@@ -150,6 +150,20 @@ void Server::join_cluster() {
   backplane_->start();
 }
 
+void Server::when_rooms_ready(User& u, std::span<const std::string_view> rooms,
+                              std::function<void(User&)> then) {
+  const UserHandle who = chat_.handle_of(u);
+  auto resume = [this, who, then] {
+    User* still = chat_.resolve(who);
+    if (still == nullptr) return;
+    then(*still);
+    // Last: the lines held meanwhile run now, after the joins.
+    client_of(*still).release_input();
+  };
+  if (backplane_ == nullptr || !backplane_->prepare_rooms(rooms, std::move(resume))) return then(u);
+  client_of(u).hold_input();
+}
+
 void Server::notify(User& u, std::string_view text) {
   if (u.protocol() == Protocol::kPlain) return static_cast<PlainSession&>(u).notify(text);
   if (u.protocol() == Protocol::kIrc) static_cast<IrcSession&>(u).notify(text);

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -57,6 +59,12 @@ class Server final : cluster::BackplaneHost {
   std::size_t client_count() const { return clients_.size(); }
 
   ServerStats& stats() { return stats_; }
+
+  // Runs then(u) once local user `u` may join `rooms`: at once on a single
+  // node; in a cluster, perhaps after their history has been read from Redis
+  // (u's input waits meanwhile, a bounded time). Not run if u has gone.
+  void when_rooms_ready(User& u, std::span<const std::string_view> rooms,
+                        std::function<void(User&)> then);
 
   // Client callbacks.
   void on_client_open(Client& c);

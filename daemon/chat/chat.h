@@ -205,6 +205,14 @@ class Chat {
   // (the first node to make a room sets its modes), its topic when newer.
   void merge_room_remote(Room& r, std::int64_t created_at, const RoomModes& modes,
                          const Topic& topic);
+  // A line read back from the cluster's copy of r's history, said by
+  // nick!ident@host (who may have left since): kept as if it had been said
+  // here, oldest first, and shown to no one now.
+  struct Speaker {
+    std::string_view nick, ident, host;
+  };
+  void remember_said(Room& r, Event::Kind kind, const Speaker& by,
+                     std::span<const std::string_view> lines, std::int64_t time_ms);
 
   // Wall-clock now, in milliseconds and in seconds.
   static std::int64_t wall_ms();

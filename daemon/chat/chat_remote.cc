@@ -62,6 +62,25 @@ void Chat::say_remote(User& u, Room& r, Event::Kind kind, std::span<const std::s
   relay_said(u, r, e, lines.size());
 }
 
+void Chat::remember_said(Room& r, Event::Kind kind, const Speaker& by,
+                         std::span<const std::string_view> lines, std::int64_t time_ms) {
+  Event e;
+  e.kind = kind;
+  e.nick = by.nick;
+  e.ident = by.ident;
+  e.host = by.host;
+  e.time_ms = time_ms;
+  e.target = r.name();
+  e.to_room = true;
+  if (lines.size() == 1) {
+    e.text = lines.front();
+  } else {
+    e.lines = lines;
+  }
+  RenderCache cache(e);
+  keep_in_history(r, cache, lines.size());
+}
+
 void Chat::tell_remote(User& from, User& to, Event::Kind kind, std::string_view text,
                        std::string_view client_tags, std::int64_t time_ms) {
   flush_said();

@@ -54,7 +54,9 @@ Backplane::Backplane(reactor::Loop& loop, Chat& chat, BackplaneHost& host, Setti
       release_{scripts::kRelease, {}},
       drop_node_{scripts::kDropNode, {}},
       beat_{scripts::kBeat, {}},
-      beat_timer_(loop, [this] { beat(); }) {}
+      say_{scripts::kSay, {}},
+      beat_timer_(loop, [this] { beat(); }),
+      loads_timer_(loop, [this] { check_history_loads(); }) {}
 
 Backplane::~Backplane() {
   chat_.set_observer(nullptr);
@@ -105,16 +107,20 @@ void Backplane::on_redis_push(reactor::RedisClient&, reactor::RespValue&& v) {
   if (!v.is_array()) return;
   const std::string_view type = v.text_at(0);
   if (type == "message") return on_message(v.text_at(1), v.text_at(2));
-  if (type == "subscribe" && v.text_at(1) == inbox_) {
+  if (type != "subscribe") return;
+  const std::string channel(v.text_at(1));
+  if (channel == inbox_) {
     subscribed_ = true;
     last_own_beat_ms_ = loop_.now_ms();
     update_linked();
+  } else if (const auto load = loads_.find(channel); load != loads_.end() && !load->second.asked) {
+    ask_history(channel, load->second);
   }
 }
 
 void Backplane::load_scripts() {
-  auto left = std::make_shared<int>(5);
-  for (Script* s : {&claim_, &reassert_, &release_, &drop_node_, &beat_}) {
+  auto left = std::make_shared<int>(6);
+  for (Script* s : {&claim_, &reassert_, &release_, &drop_node_, &beat_, &say_}) {
     commands_.command(reactor::resp_command({"SCRIPT", "LOAD", s->source}),
                       [this, s, left](reactor::RespValue&& v) {
                         if (v.is_error() || !commands_.is_up()) return;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -88,6 +89,13 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   // cannot be asked (the caller says so: nick changes wait for the link).
   enum class Claim { kClaimed, kTaken, kUnavailable };
   void claim_nick(const User& u, std::string_view nick, std::function<void(Claim)> done);
+  // Before local users join `rooms`: a room that other nodes' users are in
+  // and no one here is has its history read from Redis first (this node
+  // subscribes, then reads, so no line falls between), so joiners here see
+  // the same recent lines as anyone. True if done() will run once that is
+  // over (within a bounded wait, and never before this returns); false if
+  // there was nothing to wait for (then done() is not called).
+  bool prepare_rooms(std::span<const std::string_view> rooms, std::function<void()> done);
   // Linked to the cluster: both links up, and this node's heartbeat seen to
   // come back.
   bool linked() const { return linked_; }
@@ -134,6 +142,15 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
     const char* source;
     std::string sha;  // SCRIPT LOAD's answer, once loaded
   };
+  // A room's history being read for joiners here (backplane_history.cc).
+  struct HistoryLoad {
+    std::uint64_t id = 0;
+    std::string room;
+    std::uint64_t deadline_ms = 0;
+    bool asked = false;                          // subscribed, and XREVRANGE sent
+    std::vector<std::function<void()>> waiting;  // joiners' continuations
+    std::vector<std::string> held;               // the room's lines heard meanwhile
+  };
 
   // RedisClientHandler
   void on_redis_up(reactor::RedisClient& c) override;
@@ -159,6 +176,9 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   // Publishing (backplane_publish.cc).
   EnvelopeWriter envelope(const std::string& channel, std::string_view kind);
   void publish(const std::string& channel, const reactor::MessageRef& envelope);
+  bool can_publish();
+  void publish_said(const Room& r, const std::string& channel, const reactor::MessageRef& envelope,
+                    const User& sender);
   void publish_state(const std::string& channel);
   void publish_user(const User& u);
   std::string user_record(const User& u) const;
@@ -187,6 +207,18 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   void drop_peer(const std::string& id, std::string_view reason);
   void drop_remote_user(Peer& p, std::uint64_t uid, std::string_view reason, bool server_reason);
 
+  // Room history in Redis (backplane_history.cc).
+  void start_history_load(const std::string& channel, HistoryLoad& load);
+  void ask_history(const std::string& channel, HistoryLoad& load);
+  // True if `bytes` arrived for a room whose history is being read: kept to
+  // be applied after it.
+  bool hold_while_loading(std::string_view channel, std::string_view bytes);
+  void finish_history_load(const std::string& channel, std::uint64_t id,
+                           const reactor::RespValue* reply);
+  void restore_history(Room& r, const std::string& channel, const reactor::RespValue& entries);
+  void check_history_loads();
+  void forget_history(std::string_view room);
+
   // Nicks (nick_claims.cc).
   std::string nick_record(const User& u, std::uint64_t claim_ms) const;
   // Claims u's nick as it is now; if a live node's user holds it, u becomes a guest.
@@ -206,7 +238,7 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   std::string inbox_;
   reactor::RedisClient commands_;
   reactor::RedisClient subscriber_;
-  Script claim_{}, reassert_{}, release_{}, drop_node_{}, beat_{};
+  Script claim_{}, reassert_{}, release_{}, drop_node_{}, beat_{}, say_{};
   bool scripts_loaded_ = false;
   bool subscribed_ = false;  // ctl and the inbox confirmed
   bool linked_ = false;
@@ -225,8 +257,11 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   std::vector<std::string> dead_;  // nodes gone silent whose records are still to reap
   // Claim time of each local user's nick, for the older-claim-wins rule.
   std::unordered_map<std::uint64_t, std::uint64_t> claimed_at_;
+  std::unordered_map<std::string, HistoryLoad> loads_;  // by room channel
+  std::uint64_t next_load_id_ = 0;
   BackplaneStats stats_;
   reactor::Timer beat_timer_;
+  reactor::Timer loads_timer_;  // runs while histories are being read
   std::unique_ptr<reactor::Timer> goodbye_timer_;
 };
 

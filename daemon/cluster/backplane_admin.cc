@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <stdexcept>
 
 #include "daemon/chat/chat.h"
@@ -19,18 +18,6 @@ namespace {
 std::string ban_value(const ServerBan& b) {
   return fmt::format("{} {} {} {}", b.set_at, b.expires_at, escape_text(b.set_by),
                      escape_text(b.reason));
-}
-
-std::string_view take_word(std::string_view& rest) {
-  const auto space = rest.find(' ');
-  const std::string_view word = rest.substr(0, space);
-  rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
-  return word;
-}
-
-bool parse_time(std::string_view text, std::int64_t& out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
 }
 
 }  // namespace
@@ -74,7 +61,8 @@ void Backplane::apply_ban(std::string_view record) {
   } catch (const std::invalid_argument&) {
     return spdlog::warn("cluster: ignored a server ban with a bad mask");
   }
-  if (!parse_time(take_word(rest), b.set_at) || !parse_time(take_word(rest), b.expires_at)) return;
+  if (!parse_number(take_word(rest), b.set_at) || !parse_number(take_word(rest), b.expires_at))
+    return;
   b.set_by = unescape_text(take_word(rest));
   b.reason = unescape_text(take_word(rest));
   if (b.expired(Chat::wall_seconds())) return;

@@ -1,8 +1,11 @@
 // Backplane: what this node's users do, told to the other nodes. Each change
-// is one envelope; a room line is one PUBLISH to the room's channel, its block
-// queued behind a small RESP header without being copied.
+// is one envelope; a room line is one PUBLISH to the room's channel (or one
+// script that also keeps it in the room's history), its block queued behind a
+// small RESP header without being copied.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <array>
 
 #include "daemon/chat/chat.h"
 #include "daemon/chat/names.h"
@@ -30,17 +33,52 @@ EnvelopeWriter Backplane::envelope(const std::string& channel, std::string_view 
   return EnvelopeWriter(node_id_, ++next_seq_[channel], kind);
 }
 
-void Backplane::publish(const std::string& channel, const reactor::MessageRef& envelope) {
-  if (!commands_.is_up() || commands_.queued_bytes() > kMaxQueuedBytes) {
-    if (stats_.publish_dropped++ % 10000 == 0) {
-      spdlog::warn("cluster: {} messages to other nodes dropped so far (Redis {})",
-                   stats_.publish_dropped, commands_.is_up() ? "is slow" : "is unreachable");
-    }
-    return;
+bool Backplane::can_publish() {
+  if (commands_.is_up() && commands_.queued_bytes() <= kMaxQueuedBytes) {
+    ++stats_.published;
+    return true;
   }
-  ++stats_.published;
+  if (stats_.publish_dropped++ % 10000 == 0) {
+    spdlog::warn("cluster: {} messages to other nodes dropped so far (Redis {})",
+                 stats_.publish_dropped, commands_.is_up() ? "is slow" : "is unreachable");
+  }
+  return false;
+}
+
+void Backplane::publish(const std::string& channel, const reactor::MessageRef& envelope) {
+  if (!can_publish()) return;
   const auto blocks = reactor::resp_publish(channel, envelope);
   commands_.send(blocks);
+}
+
+// When rooms keep history, a room line is also added to the room's stream, by
+// the kSay script (its body until SCRIPT LOAD has answered); the envelope is
+// still queued by reference.
+void Backplane::publish_said(const Room& r, const std::string& channel,
+                             const reactor::MessageRef& envelope, const User& sender) {
+  if (!chat_.history().enabled()) return publish(channel, envelope);
+  if (!can_publish()) return;
+  const bool loaded = scripts_loaded_ && !say_.sha.empty();
+  const std::string key = names_.history(r.name());
+  const std::string keep = std::to_string(chat_.history().limits().lines_per_room);
+  const std::string speaker =
+      fmt::format("{} {} {} {}", r.created_at(), sender.nick(), sender.ident(), sender.host());
+  const std::array<std::string_view, 7> args{loaded ? "EVALSHA" : "EVAL",
+                                             loaded ? std::string_view(say_.sha) : say_.source,
+                                             "1",
+                                             key,
+                                             channel,
+                                             keep,
+                                             speaker};
+  const auto blocks = reactor::resp_command_with_payload(args, envelope);
+  // NOSCRIPT here means the scripts were flushed under a live link: this line
+  // is lost to the other nodes, and the next ones carry the body.
+  commands_.send(blocks, [this](reactor::RespValue&& v) {
+    if (!v.is_error() || !commands_.is_up()) return;
+    ++stats_.publish_dropped;
+    if (v.str.starts_with("NOSCRIPT")) say_.sha.clear();
+    spdlog::warn("cluster: a room line was not published: {}", v.str);
+  });
 }
 
 // "<uid> <nick> <ident> <host> <signon> <flags> <realname> <away> <oper>"
@@ -117,6 +155,7 @@ void Backplane::on_left(const User& u, std::string_view reason, bool server_reas
   claimed_at_.erase(uid_of(u));
   for (const Membership& m : u.memberships()) {
     if (m.room->local_size() == 1) unsubscribe(names_.room(m.room->name()));
+    if (m.room->size() == 1) forget_history(m.room->name());
   }
 }
 
@@ -131,10 +170,11 @@ void Backplane::on_joined(const User& u, const Room& r) {
 }
 
 void Backplane::on_parted(const User& u, std::string_view room, std::string_view reason,
-                          const Room*) {
+                          const Room* r) {
   publish(control_channel_,
           envelope(control_channel_, "part").field(uid_of(u)).field(room).text(reason).finish());
   update_subscription(room);
+  if (r == nullptr) forget_history(room);
 }
 
 // "said <uid> <room> <kind> <time ms> <client tags>", then the lines.
@@ -151,7 +191,7 @@ void Backplane::on_said(const Event& e, const Room& r) {
     w.payload(first ? line : fmt::format("\n{}", line));
     first = false;
   });
-  publish(channel, w.finish());
+  publish_said(r, channel, w.finish(), *e.actor);
 }
 
 void Backplane::on_renamed(const User& u, std::string_view old_nick) {
@@ -215,6 +255,7 @@ void Backplane::on_kicked(const User& u, std::string_view room, const User& targ
               .text(reason)
               .finish());
   update_subscription(room);
+  if (chat_.find_room(room) == nullptr) forget_history(room);
 }
 
 // "invite <from uid> <to uid> <room>"

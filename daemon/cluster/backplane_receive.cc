@@ -2,7 +2,6 @@
 // cluster and shown to its own users.
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <limits>
 #include <unordered_set>
 
@@ -14,37 +13,13 @@
 
 namespace chatd::cluster {
 namespace {
-constexpr std::size_t kMaxLinesPerEvent = 512;
-
-template <class T>
-bool parse_number(std::string_view text, T& out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-// The next space-separated word of `rest`, taken off it.
-std::string_view take_word(std::string_view& rest) {
-  const auto space = rest.find(' ');
-  const std::string_view word = rest.substr(0, space);
-  rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
-  return word;
-}
-
-std::optional<Event::Kind> said_kind(std::string_view field) {
-  unsigned k = 0;
-  if (!parse_number(field, k) || k > static_cast<unsigned>(Event::Kind::kTagMsg)) {
-    return std::nullopt;
-  }
-  return static_cast<Event::Kind>(k);
-}
-
 std::string tags_of(std::string_view field) {
   return unescape_text(field);
 }
-
 }  // namespace
 
 void Backplane::on_message(std::string_view channel, std::string_view bytes) {
+  if (hold_while_loading(channel, bytes)) return;
   const std::optional<Envelope> e = parse_envelope(bytes);
   if (!e) {
     spdlog::warn("cluster: ignored a message on {} that is not a chatd envelope", channel);
@@ -271,13 +246,7 @@ void Backplane::apply_said(RemoteUser& from, const Envelope& e) {
   Room* r = chat_.find_room(e.field(1));
   if (!kind || r == nullptr || !parse_number(e.field(3), time_ms)) return;
   std::vector<std::string_view> lines;
-  std::string_view rest = e.payload;
-  while (lines.size() < kMaxLinesPerEvent) {
-    const auto newline = rest.find('\n');
-    lines.push_back(rest.substr(0, newline));
-    if (newline == std::string_view::npos) break;
-    rest.remove_prefix(newline + 1);
-  }
+  split_said_lines(e.payload, lines);
   const std::string tags = tags_of(e.field(4));
   chat_.say_remote(from, *r, *kind, lines, tags, time_ms);
 }

@@ -17,12 +17,20 @@ std::string ClusterNames::nick(std::string_view nick) const {
   return control("nick:", fold_case(nick));
 }
 
+std::string ClusterNames::tagged_room(std::string_view kind, std::string_view room) const {
+  std::string name = prefix_;
+  name += kind;
+  name += fold_case(room);
+  name += '}';
+  return name;
+}
+
 std::string ClusterNames::room(std::string_view room) const {
-  std::string channel = prefix_;
-  channel += ":r:{";
-  channel += fold_case(room);
-  channel += '}';
-  return channel;
+  return tagged_room(":r:{", room);
+}
+
+std::string ClusterNames::history(std::string_view room) const {
+  return tagged_room(":h:{", room);
 }
 
 std::string_view ClusterNames::room_of(std::string_view channel) const {

@@ -12,6 +12,8 @@
 //   P:{c}:bans            hash    server bans: mask -> "<set at> <expires> <by> <reason>"
 //   channel P:{c}:ctl     users and nodes: who came, went, joined, renamed
 //   channel P:{c}:to:<id> a node's inbox: private messages, state on request
+//   P:h:{<room>}          stream  a room's recent lines (the said envelopes,
+//                                 capped near --history-lines), same tag as its channel
 //   channel P:r:{<room>}  what is said in a room (folded name)
 #pragma once
 
@@ -35,11 +37,13 @@ class ClusterNames {
   std::string control_channel() const { return control("ctl", ""); }
   std::string inbox(std::string_view node_id) const { return control("to:", node_id); }
   std::string room(std::string_view room) const;
+  std::string history(std::string_view room) const;
   // The room whose channel this is, or empty.
   std::string_view room_of(std::string_view channel) const;
 
  private:
   std::string control(std::string_view what, std::string_view id) const;
+  std::string tagged_room(std::string_view kind, std::string_view room) const;
   std::string prefix_;
 };
 

@@ -1,6 +1,6 @@
-// The Lua scripts that keep nicks and node leases consistent: each runs
-// atomically in Redis, so two nodes racing for one nick get one answer each,
-// and exactly one of them wins. Keys: cluster_names.h. A nick record is
+// The Lua scripts that keep nicks, node leases and room history consistent:
+// each runs atomically in Redis, so two nodes racing for one nick get one
+// answer each, and exactly one of them wins. Keys: cluster_names.h. A nick record is
 // "<node id> <uid> <claim ms> <nick>"; it is valid while its node's lease lives.
 #pragma once
 
@@ -77,6 +77,17 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
 return 1
+)lua";
+
+// A room line: kept in the room's history and published, in one step, so a
+// node that subscribes and then reads the history misses nothing between the
+// two. KEYS: the room's history stream. ARGV: the room's channel, the entries
+// to keep, the line's sender ("<room created> <nick> <ident> <host>"), the
+// envelope. The stream is trimmed loosely (whole nodes), so it keeps at least
+// that many.
+inline constexpr char kSay[] = R"lua(
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'u', ARGV[3], 'e', ARGV[4])
+return redis.call('PUBLISH', ARGV[1], ARGV[4])
 )lua";
 
 }  // namespace chatd::cluster::scripts

@@ -1,8 +1,6 @@
 // Envelope encoding and parsing.
 #include "daemon/cluster/envelope.h"
 
-#include <charconv>
-
 namespace chatd::cluster {
 namespace {
 
@@ -17,31 +15,48 @@ int hex_value(char c) {
   return -1;
 }
 
-// The next space-separated word of `rest`, taken off it.
-std::string_view next_word(std::string_view& rest) {
+constexpr std::size_t kMaxLinesPerEvent = 512;
+
+}  // namespace
+
+std::string_view take_word(std::string_view& rest) {
   const auto space = rest.find(' ');
   const std::string_view word = rest.substr(0, space);
   rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
   return word;
 }
 
-}  // namespace
+std::optional<Event::Kind> said_kind(std::string_view field) {
+  unsigned k = 0;
+  if (!parse_number(field, k) || k > static_cast<unsigned>(Event::Kind::kTagMsg)) {
+    return std::nullopt;
+  }
+  return static_cast<Event::Kind>(k);
+}
+
+void split_said_lines(std::string_view payload, std::vector<std::string_view>& lines) {
+  lines.clear();
+  while (lines.size() < kMaxLinesPerEvent) {
+    const auto newline = payload.find('\n');
+    lines.push_back(payload.substr(0, newline));
+    if (newline == std::string_view::npos) break;
+    payload.remove_prefix(newline + 1);
+  }
+}
 
 std::optional<Envelope> parse_envelope(std::string_view bytes) {
   const auto newline = bytes.find('\n');
   std::string_view header = bytes.substr(0, newline);
   Envelope e;
   if (newline != std::string_view::npos) e.payload = bytes.substr(newline + 1);
-  if (next_word(header) != "C1") return std::nullopt;
-  e.origin = next_word(header);
-  const std::string_view seq = next_word(header);
-  const auto [end, ec] = std::from_chars(seq.data(), seq.data() + seq.size(), e.seq);
-  if (ec != std::errc() || end != seq.data() + seq.size()) return std::nullopt;
-  e.kind = next_word(header);
+  if (take_word(header) != "C1") return std::nullopt;
+  e.origin = take_word(header);
+  if (!parse_number(take_word(header), e.seq)) return std::nullopt;
+  e.kind = take_word(header);
   if (e.origin.empty() || e.kind.empty()) return std::nullopt;
   while (!header.empty()) {
     if (e.field_count == Envelope::kMaxFields) return std::nullopt;
-    e.fields[e.field_count++] = next_word(header);
+    e.fields[e.field_count++] = take_word(header);
   }
   return e;
 }

@@ -10,12 +10,15 @@
 #pragma once
 
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "daemon/chat/event.h"
 #include "reactor/message.h"
 
 namespace chatd::cluster {
@@ -41,6 +44,20 @@ std::optional<Envelope> parse_envelope(std::string_view bytes);
 // "%E". unescape_text reverses it (and leaves malformed escapes as they are).
 std::string escape_text(std::string_view text);
 std::string unescape_text(std::string_view field);
+
+// Reading fields and records.
+// A whole decimal number, nothing else.
+template <class T>
+bool parse_number(std::string_view text, T& out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+// The next space-separated word of `rest`, taken off it.
+std::string_view take_word(std::string_view& rest);
+// A said envelope's kind field, if it names a said kind.
+std::optional<Event::Kind> said_kind(std::string_view field);
+// A said envelope's lines (its payload, split at LF), at most 512.
+void split_said_lines(std::string_view payload, std::vector<std::string_view>& lines);
 
 // Builds one envelope in one block: the header, then the payload.
 class EnvelopeWriter {

@@ -14,6 +14,7 @@
 #include "daemon/irc/irc_session.h"
 #include "daemon/irc/numerics.h"
 #include "daemon/irc/paged_reply.h"
+#include "daemon/server.h"
 
 namespace chatd::irc {
 namespace {
@@ -63,6 +64,11 @@ void join_one(IrcSession& s, std::string_view name, std::string_view key) {
   }
 }
 
+std::vector<std::string> items_owned(std::string_view list) {
+  const std::vector<std::string_view> views = items(list);
+  return {views.begin(), views.end()};
+}
+
 Room* room_named(IrcSession& s, std::string_view name) {
   Room* room = s.chat().find_room(name);
   if (room == nullptr) s.numeric(num::kNoSuchChannel, echoed(name), "No such channel");
@@ -78,10 +84,16 @@ void join(IrcSession& s, const IrcMessage& m) {
       s.chat().part(s, s.memberships().back().room->name(), {});
     return;
   }
-  const std::vector<std::string_view> keys = items(m.arg(1));
   const std::vector<std::string_view> names = items(m.arg(0));
-  for (std::size_t i = 0; i < names.size(); ++i)
-    join_one(s, names[i], i < keys.size() ? keys[i] : std::string_view());
+  // In a cluster the rooms' history may be read first (Server::when_rooms_ready).
+  s.server().when_rooms_ready(s, names,
+                              [names = std::vector<std::string>(names.begin(), names.end()),
+                               keys = items_owned(m.arg(1))](User& u) {
+                                auto& joiner = static_cast<IrcSession&>(u);
+                                for (std::size_t i = 0; i < names.size(); ++i)
+                                  join_one(joiner, names[i],
+                                           i < keys.size() ? std::string_view(keys[i]) : "");
+                              });
 }
 
 void part(IrcSession& s, const IrcMessage& m) {

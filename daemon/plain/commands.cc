@@ -144,20 +144,25 @@ void nick(PlainSession& s, std::string_view args) {
                       });
 }
 
+// In a cluster the room's history may be read first (Server::when_rooms_ready).
 void join(PlainSession& s, std::string_view args) {
   const auto [name, key] = split_word(args);
   if (name.empty()) return s.send(format_line(replies::kUsage, "/join ROOM [KEY]"));
   const auto room_name = normalize_room(name);
   if (!room_name) return s.send(format_line(replies::kInvalidRoom, clean(name)));
-  Room* room = nullptr;
-  const Chat::JoinResult r = s.chat().join(s, *room_name, key, &room);
-  if (r == Chat::JoinResult::kAlreadyThere) {
-    return s.send(format_line(replies::kAlreadyInRoom, room->name()));
-  }
-  if (r != Chat::JoinResult::kJoined) return report_join_failure(s, r, *room_name);
-  s.send(format_line(replies::kJoined, s.nick(), room->name()));
-  show_topic(s, *room);
-  replay_history(s, *room);
+  const std::array<std::string_view, 1> rooms{*room_name};
+  s.server().when_rooms_ready(s, rooms, [room_name = *room_name, key = std::string(key)](User& u) {
+    auto& joiner = static_cast<PlainSession&>(u);
+    Room* room = nullptr;
+    const Chat::JoinResult r = joiner.chat().join(joiner, room_name, key, &room);
+    if (r == Chat::JoinResult::kAlreadyThere) {
+      return joiner.send(format_line(replies::kAlreadyInRoom, room->name()));
+    }
+    if (r != Chat::JoinResult::kJoined) return report_join_failure(joiner, r, room_name);
+    joiner.send(format_line(replies::kJoined, joiner.nick(), room->name()));
+    show_topic(joiner, *room);
+    replay_history(joiner, *room);
+  });
 }
 
 void who(PlainSession& s, const Room& room) {

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
+
 #include "daemon/chat/chat.h"
 #include "daemon/chat/render_cache.h"
 #include "daemon/chat/sanitize.h"
@@ -30,11 +32,19 @@ PlainSession::PlainSession(Server& server, reactor::Connection& connection, std:
 
 // A TLS client enters the chat only once its handshake is done, so a failed
 // handshake is never seen as a join and a quit.
+// In a cluster the default room's history may be read first
+// (Server::when_rooms_ready).
 void PlainSession::on_ready(reactor::Connection& c) {
   set_secure(c.is_encrypted() || c.is_secured_by_proxy());
   Chat& chat = this->chat();
   chat.enter(*this, chat.guest_nick());
   in_chat_ = true;
+  const std::array<std::string_view, 1> rooms{chat.settings().default_room};
+  server().when_rooms_ready(*this, rooms, [](User& u) { static_cast<PlainSession&>(u).welcome(); });
+}
+
+void PlainSession::welcome() {
+  Chat& chat = this->chat();
   const std::string& default_room = chat.settings().default_room;
   Room* joined = nullptr;
   const Chat::JoinResult r = chat.join(*this, default_room, {}, &joined);

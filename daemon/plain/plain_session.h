@@ -38,6 +38,8 @@ class PlainSession final : public Client, public User {
 
  private:
   ~PlainSession() = default;
+  // Joins the default room and greets the user.
+  void welcome();
   void handle(std::string_view line);
   void leave_chat(std::string_view reason, bool server_reason, bool announce);
 

@@ -32,12 +32,19 @@ MessageRef resp_command(std::initializer_list<std::string_view> args) {
   return resp_command(std::span<const std::string_view>(args.begin(), args.size()));
 }
 
-std::array<MessageRef, 3> resp_publish(std::string_view channel, const MessageRef& payload) {
+std::array<MessageRef, 3> resp_command_with_payload(std::span<const std::string_view> args,
+                                                    const MessageRef& payload) {
   fmt::memory_buffer out;
-  out.append(std::string_view("*3\r\n$7\r\nPUBLISH\r\n"));
-  append_bulk(out, channel);
+  fmt::format_to(std::back_inserter(out), "*{}\r\n", args.size() + 1);
+  for (std::string_view a : args)
+    append_bulk(out, a);
   fmt::format_to(std::back_inserter(out), "${}\r\n", payload.size());
   return {MessageRef(Message::create({out.data(), out.size()})), payload, crlf()};
+}
+
+std::array<MessageRef, 3> resp_publish(std::string_view channel, const MessageRef& payload) {
+  const std::array<std::string_view, 2> args{"PUBLISH", channel};
+  return resp_command_with_payload(args, payload);
 }
 
 }  // namespace chatd::reactor

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "daemon/cluster/cluster_names.h"
 
 namespace chatd::cluster {
@@ -57,6 +60,25 @@ TEST(Envelope, EscapesWhatWouldSplitAField) {
   EXPECT_EQ(unescape_text("%zz1"), "%zz1");
 }
 
+TEST(EnvelopeFields, WordsNumbersAndSaidLines) {
+  std::string_view record = "1700000000 alice ~a host";
+  std::int64_t created = 0;
+  EXPECT_TRUE(parse_number(take_word(record), created));
+  EXPECT_EQ(created, 1700000000);
+  EXPECT_EQ(take_word(record), "alice");
+  EXPECT_EQ(record, "~a host");
+  unsigned n = 0;
+  EXPECT_FALSE(parse_number("12x", n));
+  EXPECT_FALSE(parse_number("", n));
+  EXPECT_EQ(said_kind("2"), Event::Kind::kAction);
+  EXPECT_FALSE(said_kind("6"));  // kJoin is not a said kind
+  std::vector<std::string_view> lines;
+  split_said_lines("one\ntwo\n", lines);
+  EXPECT_EQ(lines, (std::vector<std::string_view>{"one", "two", ""}));
+  split_said_lines(std::string(600, '\n'), lines);
+  EXPECT_EQ(lines.size(), 512u);  // a run is at most 512 lines
+}
+
 TEST(ClusterNames, ShareOneHashTagForControlAndOnePerRoom) {
   const ClusterNames n("chat1");
   EXPECT_EQ(n.lease("n1#18f"), "chat1:{c}:node:n1#18f");
@@ -64,6 +86,7 @@ TEST(ClusterNames, ShareOneHashTagForControlAndOnePerRoom) {
   EXPECT_EQ(n.control_channel(), "chat1:{c}:ctl");
   EXPECT_EQ(n.inbox("n2#1"), "chat1:{c}:to:n2#1");
   EXPECT_EQ(n.room("#Dev"), "chat1:r:{#dev}");
+  EXPECT_EQ(n.history("#Dev"), "chat1:h:{#dev}");  // the room's tag: one slot with its channel
   EXPECT_EQ(n.room_of("chat1:r:{#dev}"), "#dev");
   EXPECT_EQ(n.room_of("chat1:{c}:ctl"), "");
   EXPECT_EQ(n.room_of("other:r:{#dev}"), "");

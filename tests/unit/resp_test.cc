@@ -3,6 +3,7 @@
 // resp_command, and a PUBLISH whose payload block is shared, not copied.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,17 @@ TEST(RespCommand, APublishSharesItsPayloadBlock) {
   for (const MessageRef& b : blocks)
     wire += b.view();
   EXPECT_EQ(wire, resp_command({"PUBLISH", "chatd:r:{#lobby}", payload.view()}).view());
+}
+
+TEST(RespCommand, AScriptCallSharesItsLastArgumentsBlock) {
+  const MessageRef payload(Message::create("C1 node 8 said\nhi"));
+  const std::array<std::string_view, 4> args{"EVALSHA", "abc", "1", "chatd:h:{#lobby}"};
+  const auto blocks = resp_command_with_payload(args, payload);
+  EXPECT_EQ(blocks[1].get(), payload.get());
+  std::string wire;
+  for (const MessageRef& b : blocks)
+    wire += b.view();
+  EXPECT_EQ(wire, resp_command({"EVALSHA", "abc", "1", "chatd:h:{#lobby}", payload.view()}).view());
 }
 
 }  // namespace
