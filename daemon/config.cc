@@ -46,7 +46,8 @@ struct Field {
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
-// listen, proxy_from and config are not here: they are not a plain value of one type.
+// listen, proxy_from, redis_sentinel and config are not here: they are not a plain value of one
+// type.
 const Field kFields[] = {
     {"max_clients", "N", "concurrent connections", &Config::max_clients, 1, 1e7},
     {"max_per_ip", "N", "concurrent connections from one address, IPv6 per /64 (0 = unlimited)",
@@ -77,7 +78,8 @@ const Field kFields[] = {
     {"announce_limit", "N", "rooms larger than this do not announce joins, parts, quits",
      &Config::announce_limit, 0, 1e7},
     {"history_lines", "N",
-     "lines said in a room that whoever joins it is shown (0 = keep none; in memory only)",
+     "lines said in a room that whoever joins it is shown (0 = keep none; in memory, and in "
+     "Redis with redis)",
      &Config::history_lines, 0, 1000},
     {"history_max_bytes", "BYTES",
      "memory all rooms' history may take; past it the oldest lines go first",
@@ -119,6 +121,9 @@ const Field kFields[] = {
      "the Redis several nodes share one chat through: redis://[:PASSWORD@]HOST:PORT or "
      "unix://[:PASSWORD@]/PATH (empty: a single node)",
      &Config::redis, 0, 0, check_redis_url},
+    {"redis_master", "NAME",
+     "with redis_sentinel: the name the sentinels know the primary by (empty: no Sentinel)",
+     &Config::redis_master, 0, 0, check_redis_master},
     {"node_name", "NAME",
      "this node's name in the cluster, unique among live nodes (empty: HOST:PID)",
      &Config::node_name, 0, 0, check_node_name},
@@ -264,6 +269,7 @@ struct ListKey {
 };
 constexpr ListKey<ListenSpec> kListen{"listen", "[PROTO://]HOST:PORT", listen_spec};
 constexpr ListKey<reactor::Cidr> kProxyFrom{"proxy_from", "ADDRESS[/PREFIX]", proxy_source};
+constexpr ListKey<std::string> kRedisSentinel{"redis_sentinel", "HOST:PORT", check_sentinel};
 
 // key = "TEXT" or key = ["TEXT", "TEXT", ...], at least one.
 template <class T>
@@ -286,7 +292,7 @@ std::vector<T> list_from_toml(const ListKey<T>& k, const std::string& path,
 }
 
 std::string known_keys() {
-  std::string keys = "listen, proxy_from, [[oper]]";
+  std::string keys = "listen, proxy_from, redis_sentinel, [[oper]]";
   for (const Field& f : kFields) {
     keys += fmt::format(", {}", f.key);
   }
@@ -371,6 +377,10 @@ void apply_file(Config& config, const std::string& path) {
       config.proxy_from = list_from_toml(kProxyFrom, path, node);
       continue;
     }
+    if (key == "redis_sentinel") {
+      config.redis_sentinels = list_from_toml(kRedisSentinel, path, node);
+      continue;
+    }
     const std::string where = where_in_file(path, node, key.str());
     const Field* f = find_field(key.str());
     if (f == nullptr) fail(where, fmt::format("unknown key; known keys: {}", known_keys()));
@@ -398,6 +408,16 @@ void check_combination(const Config& c) {
         c.flood_burst));
   }
   if (c.listen.empty()) throw ConfigError("listen: at least one address is needed");
+  if (c.redis_sentinels.empty() != c.redis_master.empty()) {
+    throw ConfigError(
+        "redis_sentinel (--redis-sentinel) and redis_master (--redis-master) go together: the "
+        "sentinels to ask, and the name they know the primary by");
+  }
+  if (!c.redis_sentinels.empty() && !c.redis.empty()) {
+    throw ConfigError(
+        "redis (--redis) and redis_sentinel (--redis-sentinel) exclude each other: give the "
+        "Redis itself, or the sentinels that find it");
+  }
   for (const ListenSpec& spec : c.listen) {
     if (!spec.scheme.tls || (!c.tls_cert.empty() && !c.tls_key.empty())) continue;
     throw ConfigError(
@@ -417,13 +437,14 @@ struct FlagSet {
   CLI::App app{"chatd: a multi-user TCP chat daemon", "chatd"};
   std::vector<std::string> listen;
   std::vector<std::string> proxy_from;
+  std::vector<std::string> redis_sentinel;
   std::string texts[std::size(kFields)];
   CLI::Option* options[std::size(kFields)] = {};
 };
 
 // A repeated flag takes its last value (TakeLast), so a wrapper script's
-// setting can be overridden by whoever calls it; only --listen and --proxy-from
-// accumulate.
+// setting can be overridden by whoever calls it; only --listen, --proxy-from and
+// --redis-sentinel accumulate.
 void add_options(FlagSet& flags, std::string& config_file, bool& check_only, bool& hash_password) {
   CLI::App& app = flags.app;
   app.add_option("--listen", flags.listen,
@@ -436,6 +457,10 @@ void add_options(FlagSet& flags, std::string& config_file, bool& check_only, boo
                  "send a PROXY header (others are closed)")
       ->type_name("CIDR")
       ->default_str("127.0.0.0/8 ::1/128");
+  app.add_option("--redis-sentinel", flags.redis_sentinel,
+                 "repeatable: a Redis Sentinel that knows where the primary named by "
+                 "--redis-master is (instead of --redis)")
+      ->type_name("HOST:PORT");
   app.add_option("--config", config_file, "TOML config file; its keys are the flags' names")
       ->type_name("FILE")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -481,6 +506,9 @@ ConfigLoader ConfigLoader::from_args(int argc, const char* const* argv) {
   for (const std::string& text : flags.proxy_from) {
     loader.proxy_from_.push_back(proxy_source(text, "--proxy-from"));
   }
+  for (const std::string& text : flags.redis_sentinel) {
+    loader.redis_sentinels_.push_back(check_sentinel(text, "--redis-sentinel"));
+  }
   Config scratch;  // check each flag now, so a typo fails before anything starts
   for (std::size_t i = 0; i < std::size(kFields); ++i) {
     if (flags.options[i]->count() == 0) continue;
@@ -502,6 +530,7 @@ Config ConfigLoader::load() const {
   if (!config_file_.empty()) apply_file(config, config_file_);
   if (!listen_.empty()) config.listen = listen_;
   if (!proxy_from_.empty()) config.proxy_from = proxy_from_;
+  if (!redis_sentinels_.empty()) config.redis_sentinels = redis_sentinels_;
   for (const auto& [index, text] : flags_) {
     const Field& f = kFields[index];
     const std::string where = flag_name(f.key);
@@ -583,6 +612,13 @@ std::string to_toml(const Config& config) {
     out += fmt::format("{}{}", i == 0 ? "" : ", ", toml_string(config.proxy_from[i].to_string()));
   }
   out += "]\n";
+  if (!config.redis_sentinels.empty()) {
+    out += "# Redis Sentinels that find the primary named by redis_master\nredis_sentinel = [";
+    for (std::size_t i = 0; i < config.redis_sentinels.size(); ++i) {
+      out += fmt::format("{}{}", i == 0 ? "" : ", ", toml_string(config.redis_sentinels[i]));
+    }
+    out += "]\n";
+  }
   for (const Field& f : kFields) {
     out += fmt::format("# {}\n{} = {}\n", f.help, f.key, toml_value(config, f));
   }

@@ -71,6 +71,10 @@ struct Config {
   // a single node), this node's name (empty: HOST:PID) and the prefix of every
   // key and channel, so that several chats can share one Redis.
   std::string redis;
+  // Or the Redis a Sentinel set reports as primary of `redis_master` (both
+  // given, and no `redis`); the primary is followed through failovers.
+  std::vector<std::string> redis_sentinels;  // HOST:PORT each
+  std::string redis_master;
   std::string node_name;
   std::string cluster_prefix = "chatd";
   // Listeners bound with SO_REUSEPORT, so several nodes on one box share a port.
@@ -79,6 +83,8 @@ struct Config {
   std::vector<OperAccount> opers;
 
   bool serves_tls() const;
+  // Part of a cluster: `redis` or the Sentinel pair is set.
+  bool clustered() const { return !redis.empty() || !redis_sentinels.empty(); }
 
   static std::vector<ListenSpec> default_listen();
   static std::vector<reactor::Cidr> default_proxy_from();
@@ -122,8 +128,9 @@ class ConfigLoader {
   std::string config_file_;
   bool check_only_ = false;
   bool hash_password_ = false;
-  std::vector<ListenSpec> listen_;         // empty when --listen was not given
-  std::vector<reactor::Cidr> proxy_from_;  // empty when --proxy-from was not given
+  std::vector<ListenSpec> listen_;            // empty when --listen was not given
+  std::vector<reactor::Cidr> proxy_from_;     // empty when --proxy-from was not given
+  std::vector<std::string> redis_sentinels_;  // empty when --redis-sentinel was not given
   // The other flags given, as (index in config.cc's key table, text): kept as
   // text so load() applies them exactly as a file value of the same key.
   std::vector<std::pair<std::size_t, std::string>> flags_;

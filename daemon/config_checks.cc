@@ -44,6 +44,22 @@ std::string check_redis_url(const std::string& value, const std::string& where) 
   return value;
 }
 
+std::string check_sentinel(std::string_view value, const std::string& where) {
+  try {
+    reactor::parse_sentinel_address(value);
+  } catch (const std::invalid_argument& e) {
+    fail(where, e.what());
+  }
+  return std::string(value);
+}
+
+std::string check_redis_master(const std::string& value, const std::string& where) {
+  if (value.empty() || is_token(value, 64, "")) return value;
+  fail(where, fmt::format("'{}' is not a primary's name: 1-64 ASCII letters, digits, '.', '-' "
+                          "or '_'",
+                          value));
+}
+
 std::string check_node_name(const std::string& value, const std::string& where) {
   if (value.empty() || is_token(value, 64, ":")) return value;
   fail(where, fmt::format("'{}' is not a node name: 1-64 ASCII letters, digits, '.', '-', '_' "

@@ -25,6 +25,10 @@ std::string check_any(const std::string& value, const std::string& where);
 std::string check_tls_version(const std::string& value, const std::string& where);
 // Empty (single node) or a Redis URL (reactor/redis/redis_address.h).
 std::string check_redis_url(const std::string& value, const std::string& where);
+// A Redis Sentinel's HOST:PORT.
+std::string check_sentinel(std::string_view value, const std::string& where);
+// Empty, or the name a Sentinel set knows its primary by.
+std::string check_redis_master(const std::string& value, const std::string& where);
 // Empty (HOST:PID) or 1-64 of letters, digits, '.', '-', '_', ':'.
 std::string check_node_name(const std::string& value, const std::string& where);
 // 1-32 of letters, digits, '.', '-', '_'.

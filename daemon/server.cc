@@ -125,7 +125,7 @@ void Server::start() {
     spdlog::info("socket-activated: the configured listen addresses are not bound");
   }
   base_fds_ = count_open_fds() - listeners_.size() - http_listeners_.size();
-  if (!config_.redis.empty()) join_cluster();
+  if (config_.clustered()) join_cluster();
   status_.ready();
 }
 
@@ -141,7 +141,10 @@ void Server::listen_on(const ListenSpec& spec) {
 // served at once, isolated until the cluster answers.
 void Server::join_cluster() {
   cluster::Backplane::Settings s;
-  s.redis = reactor::parse_redis_url(config_.redis);
+  if (!config_.redis.empty()) s.redis = reactor::parse_redis_url(config_.redis);
+  for (const std::string& sentinel : config_.redis_sentinels)
+    s.sentinels.push_back(reactor::parse_sentinel_address(sentinel));
+  s.master = config_.redis_master;
   s.node_name =
       config_.node_name.empty() ? fmt::format("{}:{}", host_name(), ::getpid()) : config_.node_name;
   s.prefix = config_.cluster_prefix;
@@ -152,15 +155,17 @@ void Server::join_cluster() {
 
 void Server::when_rooms_ready(User& u, std::span<const std::string_view> rooms,
                               std::function<void(User&)> then) {
+  if (backplane_ == nullptr) return then(u);
   const UserHandle who = chat_.handle_of(u);
-  auto resume = [this, who, then] {
+  auto next = std::make_shared<std::function<void(User&)>>(std::move(then));
+  auto resume = [this, who, next] {
     User* still = chat_.resolve(who);
     if (still == nullptr) return;
-    then(*still);
+    (*next)(*still);
     // Last: the lines held meanwhile run now, after the joins.
     client_of(*still).release_input();
   };
-  if (backplane_ == nullptr || !backplane_->prepare_rooms(rooms, std::move(resume))) return then(u);
+  if (!backplane_->prepare_rooms(rooms, std::move(resume))) return (*next)(u);
   client_of(u).hold_input();
 }
 
@@ -222,8 +227,8 @@ void Server::accept(reactor::Connection& c, FrontEnd front_end) {
     return http_.accept(c);
   }
   if (shutting_down_) {
-    stats_.refuse(Refusal::kShuttingDown);
-    return c.close(reactor::CloseReason::kByServer);
+    return refuse(c, front_end, Refusal::kShuttingDown, "server shutting down, connect again",
+                  "shutting down");
   }
   switch (connect_limiter_.admit(c.peer().limit_key(), loop_.now_ms())) {
     case ConnectLimiter::Verdict::kAdmit:
@@ -333,6 +338,14 @@ void Server::shutdown() {
   status_.stopping();
   spdlog::info("shutting down: {} clients to notify", clients_.size());
   if (backplane_) backplane_->shut_down({});
+  // Closing a listener resets the connections in its queue: take them first and
+  // tell them, unless the kernel hands them to another node on the same port.
+  if (!(config_.reuseport && reactor::tcp_migrates_queued_connections())) {
+    std::size_t drained = 0;
+    for (const auto& l : listeners_)
+      drained += l->drain();
+    if (drained != 0) spdlog::info("{} connections were waiting to be accepted", drained);
+  }
   listeners_.clear();
   tls_listeners_.clear();
   proxy_listeners_.clear();

@@ -5,9 +5,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -128,6 +130,46 @@ void Listener::accept_one() {
     handler_.on_accept_error(r);
     return;
   }
+  start(c);
+}
+
+// libuv accepts only when the loop polls; this takes the queue now, with
+// accept4 on the listening socket, until it is empty.
+std::size_t Listener::drain() {
+  uv_os_fd_t fd = -1;
+  if (uv_fileno(tcp_.handle(), &fd) != 0) return 0;
+  std::size_t taken = 0;
+  for (int attempt = 0; attempt < kMaxDrained; ++attempt) {
+    const int s = ::accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (s < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      break;  // EAGAIN: the queue is empty (or no fd is left to take it with)
+    }
+    auto* c = new Connection(loop_);
+    uv_tcp_init(loop_.uv(), &c->tcp_);
+    c->tcp_.data = c;
+    if (const int r = uv_tcp_open(&c->tcp_, s); r != 0) {
+      ::close(s);
+      uv_close(c->handle(), [](uv_handle_t* h) { delete static_cast<Connection*>(h->data); });
+      handler_.on_accept_error(r);
+      continue;
+    }
+    ++taken;
+    start(c);
+  }
+  return taken;
+}
+
+bool tcp_migrates_queued_connections() {
+  std::FILE* f = std::fopen("/proc/sys/net/ipv4/tcp_migrate_req", "r");
+  if (f == nullptr) return false;
+  int value = 0;
+  const bool read = std::fscanf(f, "%d", &value) == 1;
+  std::fclose(f);
+  return read && value != 0;
+}
+
+void Listener::start(Connection* c) {
   // Latency matters for chat, and batching is done by the flush before sleep.
   uv_tcp_nodelay(&c->tcp_, 1);
   set_dead_peer_detection(c->tcp_);

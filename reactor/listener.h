@@ -2,6 +2,7 @@
 // that turns each accepted socket into a Connection and hands it to its owner.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,10 @@ class Listener {
   std::string local_address() const;
   // The listener no longer keeps the loop running on its own.
   void unref();
+  // Accepts, now, every connection waiting in the listen queue, as if the
+  // loop had polled: closing a listener resets the connections still in its
+  // queue, so a shutdown takes them first and says goodbye. Returns how many.
+  std::size_t drain();
 
   // Serves TLS with `context` from the next connection on (a reload swaps it;
   // connections already open keep theirs). Null: plain TCP.
@@ -64,8 +69,12 @@ class Listener {
   }
 
  private:
+  static constexpr int kMaxDrained = 65536;  // the largest listen backlog
+
   static void on_connection(uv_stream_t* server, int status);
   void accept_one();
+  // An accepted connection: its options, its peer, then on to the handler.
+  void start(Connection* c);
   void listen(int backlog, const std::string& what);
 
   Loop& loop_;
@@ -75,6 +84,11 @@ class Listener {
   bool proxy_ = false;
   std::vector<Cidr> trusted_;
 };
+
+// net.ipv4.tcp_migrate_req: when a listener of a SO_REUSEPORT group closes,
+// the kernel moves its queued connections to another listener of the group
+// (Linux 5.14+) instead of resetting them.
+bool tcp_migrates_queued_connections();
 
 // "EMFILE (too many open files)": for log lines about a libuv error code.
 std::string describe_error(int uv_error);

@@ -221,6 +221,49 @@ check_watchdog() {
     ct systemctl stop "$unit" chatd.socket chatd-irc.socket chatd-ircs.socket
 }
 
+# Two nodes of the chatd@.service template on one port (SO_REUSEPORT), one chat
+# through the container's own Redis (Debian's redis-server, as an operator runs it).
+node_active() { [[ $(ct systemctl is-active "chatd@$1" || true) == active ]]; }
+node_linked() {
+    local text
+    text=$(ct journalctl -u "chatd@$1" -o cat --no-pager)
+    grep -q -- "cluster: linked" <<<"$text"
+}
+check_nodes() {
+    local config users=() i
+    config=$(config_file)
+    ct systemctl start redis-server || fail "redis-server did not start in the container"
+    ct sh -c "printf 'redis = \"redis://127.0.0.1:6379\"\n' >>'$config'"
+    ct systemctl start chatd@1 chatd@2
+    for i in 1 2; do
+        wait_until 10 node_active "$i" || fail "chatd@$i did not start"
+        wait_until 15 node_linked "$i" || fail "chatd@$i did not link to Redis"
+    done
+    for i in 1 2 3 4 5 6; do
+        join_as "node$i"
+        users+=("$client")
+    done
+    send_line "${users[0]}" "one port, two nodes"
+    for i in 1 2 3 4 5; do
+        expect_line "${users[$i]}" "<node1> one port, two nodes"
+    done
+    ct systemctl stop chatd@1
+    join_as later
+    send_line "$client" "still served"
+    local told=0 heard=0 line
+    for i in 0 1 2 3 4 5; do
+        # chatd@1's users were told it shut down; chatd@2's hear the newcomer.
+        while IFS= read -r -t 5 -u "${users[$i]}" line; do
+            [[ $line == *"server shutting down"* ]] && { told=$((told + 1)); break; }
+            [[ $line == *"<later> still served"* ]] && { heard=$((heard + 1)); break; }
+        done
+    done
+    ((told + heard == 6)) || fail "after chatd@1 stopped: $told told, $heard heard the newcomer, of 6"
+    say "chatd@1 and chatd@2 shared port $port and one chat; after chatd@1 stopped," \
+        "$told of its users were told and $heard on chatd@2 chatted on"
+    ct systemctl stop chatd@2 redis-server
+}
+
 drive() {
     check_socket_activation
     check_irc
@@ -230,6 +273,7 @@ drive() {
     check_reload
     check_stop
     check_watchdog
+    check_nodes
 }
 
 if [[ ${1:-} == --drive ]]; then
@@ -275,7 +319,8 @@ cleanup() {
     local rc=$?
     if ((rc != 0)) && [[ -n $leader ]]; then
         echo "---- journal of $unit in the container ----" >&2
-        ct journalctl -u "$unit" -u chatd.socket -u chatd-irc.socket -u chatd-ircs.socket --no-pager \
+        ct journalctl -u "$unit" -u chatd.socket -u chatd-irc.socket -u chatd-ircs.socket \
+            -u chatd@1 -u chatd@2 -u redis-server --no-pager \
             -o short-monotonic >&2 || true
     fi
     if [[ -n $nspawn_pid ]] && kill -0 "$nspawn_pid" 2>/dev/null; then

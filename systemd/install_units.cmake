@@ -1,5 +1,6 @@
-# Run by `cmake --install`: installs chatd.service with ExecStart= and --config
-# naming where this install puts chatd and its config, chatd.socket,
+# Run by `cmake --install`: installs chatd.service and the chatd@.service
+# template with ExecStart= and --config naming where this install puts chatd
+# and its config, chatd.socket,
 # chatd-irc.socket, chatd-ircs.socket and chatd-metrics.socket, and the example config unless a chatd.toml is already there (an operator's edits win).
 # file(INSTALL) adds $DESTDIR itself.
 
@@ -20,15 +21,17 @@ chatd_full_path(sysconfdir "${CHATD_SYSCONFDIR}")
 chatd_full_path(unitdir "${CHATD_UNITDIR}")
 set(config "${sysconfdir}/chatd/chatd.toml")
 
-file(READ "${CHATD_UNITS_SOURCE_DIR}/chatd.service" service)
-string(REPLACE "/usr/bin/chatd" "${bindir}/chatd" service "${service}")
-string(REPLACE "/etc/chatd/chatd.toml" "${config}" service "${service}")
 # One staging file per destination: installs to two prefixes may run at once.
 string(MD5 destination "$ENV{DESTDIR}${unitdir}|${bindir}|${config}")
-set(staged "${CHATD_STAGE_DIR}/staged-${destination}/chatd.service")
-file(WRITE "${staged}" "${service}")
-file(INSTALL "${staged}" DESTINATION "${unitdir}"
-     PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+foreach(unit chatd.service chatd@.service)
+  file(READ "${CHATD_UNITS_SOURCE_DIR}/${unit}" service)
+  string(REPLACE "/usr/bin/chatd" "${bindir}/chatd" service "${service}")
+  string(REPLACE "/etc/chatd/chatd.toml" "${config}" service "${service}")
+  set(staged "${CHATD_STAGE_DIR}/staged-${destination}/${unit}")
+  file(WRITE "${staged}" "${service}")
+  file(INSTALL "${staged}" DESTINATION "${unitdir}"
+       PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+endforeach()
 file(INSTALL "${CHATD_UNITS_SOURCE_DIR}/chatd.socket" "${CHATD_UNITS_SOURCE_DIR}/chatd-irc.socket"
      "${CHATD_UNITS_SOURCE_DIR}/chatd-ircs.socket"
      "${CHATD_UNITS_SOURCE_DIR}/chatd-metrics.socket" DESTINATION "${unitdir}" PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)

@@ -56,7 +56,13 @@ Backplane::Backplane(reactor::Loop& loop, Chat& chat, BackplaneHost& host, Setti
       beat_{scripts::kBeat, {}},
       say_{scripts::kSay, {}},
       beat_timer_(loop, [this] { beat(); }),
-      loads_timer_(loop, [this] { check_history_loads(); }) {}
+      loads_timer_(loop, [this] { check_history_loads(); }) {
+  if (!settings_.sentinels.empty()) {
+    reactor::SentinelWatchHandler& handler = *this;
+    sentinel_ = std::make_unique<reactor::SentinelWatch>(loop, settings_.sentinels,
+                                                         settings_.master, std::string(), handler);
+  }
+}
 
 Backplane::~Backplane() {
   chat_.set_observer(nullptr);
@@ -70,11 +76,46 @@ void Backplane::start() {
   chat_.set_observer(this);
   channels_.insert(control_channel_);
   channels_.insert(inbox_);
+  beat_timer_.start(kBeatIntervalMs, kBeatIntervalMs);
+  if (sentinel_) {
+    spdlog::info("cluster: node {} (id {}) asking {} sentinels for the primary {}, prefix {}",
+                 settings_.node_name, node_id_, settings_.sentinels.size(), settings_.master,
+                 settings_.prefix);
+    return sentinel_->start();
+  }
   spdlog::info("cluster: node {} (id {}) joining through {}, prefix {}", settings_.node_name,
                node_id_, settings_.redis.to_string(), settings_.prefix);
+  links_started_ = true;
   commands_.start();
   subscriber_.start();
-  beat_timer_.start(kBeatIntervalMs, kBeatIntervalMs);
+}
+
+// A failover moves both links to the new primary at once, without waiting out
+// the backoff the dead one earned; the rest is what a Redis restart does.
+void Backplane::on_primary(const reactor::RedisAddress& primary) {
+  spdlog::info("cluster: Sentinel reports the primary {} at {}", settings_.master,
+               primary.to_string());
+  moving_ = true;
+  commands_.move_to(primary);
+  subscriber_.move_to(primary);
+  moving_ = false;
+  if (links_started_) return;
+  links_started_ = true;
+  commands_.start();
+  subscriber_.start();
+}
+
+// Under Sentinel the address may be stale (a demoted primary comes back as a
+// replica): a link to anything but a primary is dropped and Sentinel asked again.
+void Backplane::check_role() {
+  commands_.command(reactor::resp_command({"ROLE"}), [this](reactor::RespValue&& v) {
+    if (!v.is_array() || v.text_at(0) == "master" || !commands_.is_up()) return;
+    spdlog::warn("cluster: {} is a {}, not the primary; asking Sentinel again",
+                 commands_.address().to_string(), v.text_at(0));
+    commands_.restart("not the primary");
+    subscriber_.restart("not the primary");
+    sentinel_->ask_again("the reported primary is a replica");
+  });
 }
 
 void Backplane::on_redis_up(reactor::RedisClient& c) {
@@ -84,6 +125,10 @@ void Backplane::on_redis_up(reactor::RedisClient& c) {
   c.command(reactor::resp_command(
       {"CLIENT", "SETNAME", fmt::format("chatd-{}-{}", commands ? "cmd" : "sub", node_id_)}));
   if (commands) {
+    if (sentinel_) check_role();
+    // Before the scripts, whose answers make the node linked: a user who
+    // arrives once it is linked gets a guest number of the node's own block.
+    reserve_guests();
     load_scripts();
   } else {
     subscribe_all();
@@ -95,6 +140,8 @@ void Backplane::on_redis_down(reactor::RedisClient& c, std::string_view why) {
   spdlog::warn("cluster: {} link to {} is down: {}", commands ? "command" : "subscriber",
                c.address().to_string(), why);
   ++stats_.link_downs;
+  // The sentinel link may have missed a +switch-master: ask it afresh.
+  if (commands && sentinel_ && !moving_) sentinel_->ask_again("the primary's link went down");
   if (commands) {
     scripts_loaded_ = false;
   } else {
@@ -309,8 +356,11 @@ bool Backplane::can_reach(const User& u) const {
 }
 
 std::string Backplane::describe() const {
-  if (linked_) return fmt::format("cluster linked, {} other nodes", peers_.size());
-  if (!commands_.is_up() || !subscriber_.is_up()) return "cluster isolated: Redis unreachable";
+  const std::string via = sentinel_ ? fmt::format(" ({})", sentinel_->describe()) : "";
+  if (linked_) return fmt::format("cluster linked, {} other nodes{}", peers_.size(), via);
+  if (!commands_.is_up() || !subscriber_.is_up()) {
+    return fmt::format("cluster isolated: Redis unreachable{}", via);
+  }
   return name_in_use_ ? "cluster isolated: node name in use" : "cluster joining";
 }
 
@@ -320,6 +370,7 @@ void Backplane::shut_down(std::function<void()> done) {
   auto finish = std::make_shared<std::function<void()>>([this, done = std::move(done)] {
     beat_timer_.stop();
     if (goodbye_timer_) goodbye_timer_->stop();
+    if (sentinel_) sentinel_->stop();
     commands_.stop();
     subscriber_.stop();
     if (done) done();

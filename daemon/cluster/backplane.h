@@ -9,6 +9,8 @@
 // Nicks are claimed in Redis by Lua scripts; peers are known from heartbeats.
 // When Redis cannot be reached the node is isolated: local chat goes on, and
 // the users who share rooms with other nodes' users are told.
+// Under Redis Sentinel a SentinelWatch says where the primary is, and both
+// links follow it through failovers.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +30,7 @@
 #include "daemon/cluster/envelope.h"
 #include "daemon/cluster/remote_user.h"
 #include "reactor/redis/redis_client.h"
+#include "reactor/redis/sentinel_watch.h"
 #include "reactor/timer.h"
 
 namespace chatd {
@@ -65,10 +68,15 @@ struct BackplaneStats {
   std::uint64_t link_downs = 0;
 };
 
-class Backplane final : public ChatObserver, reactor::RedisClientHandler {
+class Backplane final : public ChatObserver,
+                        reactor::RedisClientHandler,
+                        reactor::SentinelWatchHandler {
  public:
   struct Settings {
-    reactor::RedisAddress redis;
+    reactor::RedisAddress redis;  // unless sentinels is set
+    // Redis Sentinel: where the primary named `master` is, and when it moves.
+    std::vector<reactor::RedisAddress> sentinels;
+    std::string master;
     std::string node_name;  // unique among live nodes
     std::string prefix;     // --cluster-prefix
   };
@@ -156,8 +164,11 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   void on_redis_up(reactor::RedisClient& c) override;
   void on_redis_down(reactor::RedisClient& c, std::string_view why) override;
   void on_redis_push(reactor::RedisClient& c, reactor::RespValue&& v) override;
+  // SentinelWatchHandler
+  void on_primary(const reactor::RedisAddress& primary) override;
 
   // Links and liveness (backplane.cc).
+  void check_role();
   void load_scripts();
   void subscribe_all();
   void subscribe(const std::string& channel);
@@ -238,6 +249,9 @@ class Backplane final : public ChatObserver, reactor::RedisClientHandler {
   std::string inbox_;
   reactor::RedisClient commands_;
   reactor::RedisClient subscriber_;
+  std::unique_ptr<reactor::SentinelWatch> sentinel_;  // with Settings::sentinels
+  bool links_started_ = false;
+  bool moving_ = false;  // to the primary Sentinel reported
   Script claim_{}, reassert_{}, release_{}, drop_node_{}, beat_{}, say_{};
   bool scripts_loaded_ = false;
   bool subscribed_ = false;  // ctl and the inbox confirmed

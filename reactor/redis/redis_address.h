@@ -19,4 +19,7 @@ struct RedisAddress {
 // Throws std::invalid_argument naming what is wrong with `url`.
 RedisAddress parse_redis_url(std::string_view url);
 
+// A Redis Sentinel: HOST:PORT, [v6]:PORT, or HOST for port 26379.
+RedisAddress parse_sentinel_address(std::string_view spec);
+
 }  // namespace chatd::reactor

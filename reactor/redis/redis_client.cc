@@ -48,8 +48,13 @@ struct RedisClient::Resolve {
 
 RedisClient::RedisClient(Loop& loop, RedisAddress address, RedisClientOptions options,
                          RedisClientHandler& handler)
+    : RedisClient(loop, std::vector<RedisAddress>{std::move(address)}, options, handler) {}
+
+RedisClient::RedisClient(Loop& loop, std::vector<RedisAddress> addresses,
+                         RedisClientOptions options, RedisClientHandler& handler)
     : loop_(loop),
-      address_(std::move(address)),
+      addresses_(std::move(addresses)),
+      address_(addresses_.front()),
       options_(options),
       handler_(handler),
       read_buffer_(new char[kReadBufferSize]),
@@ -284,6 +289,8 @@ void RedisClient::down(std::string_view why) {
   const bool was_up = state_ == State::kUp;
   drop_socket();
   fail_pending();
+  next_address_ = (next_address_ + 1) % addresses_.size();
+  address_ = addresses_[next_address_];
   if (running_) schedule_reconnect();
   if (was_up || failures_ == 1) handler_.on_redis_down(*this, why);
 }
@@ -291,6 +298,17 @@ void RedisClient::down(std::string_view why) {
 void RedisClient::restart(std::string_view why) {
   if (state_ == State::kIdle) return;
   down(why);
+}
+
+void RedisClient::move_to(RedisAddress address) {
+  addresses_ = {address};
+  next_address_ = 0;
+  address_ = std::move(address);
+  failures_ = 0;
+  if (!running_) return;
+  if (state_ != State::kIdle) return down(fmt::format("moving to {}", address_.to_string()));
+  reconnect_timer_.stop();
+  start();
 }
 
 void RedisClient::stop() {

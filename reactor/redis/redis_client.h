@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reactor/message.h"
 #include "reactor/output_queue.h"
@@ -58,6 +59,10 @@ class RedisClient {
 
   RedisClient(Loop& loop, RedisAddress address, RedisClientOptions options,
               RedisClientHandler& handler);
+  // Several servers tried in turn: each failed attempt or lost link moves on
+  // to the next (the sentinels of a Sentinel set). `addresses` is not empty.
+  RedisClient(Loop& loop, std::vector<RedisAddress> addresses, RedisClientOptions options,
+              RedisClientHandler& handler);
   ~RedisClient();
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
@@ -68,6 +73,10 @@ class RedisClient {
   void stop();
   // Drops the link now (a failed health check) and reconnects after backoff.
   void restart(std::string_view why);
+  // Connects to `address` from now on: a link to the old one is dropped, and
+  // the next attempt comes without the backoff of failures (a primary that
+  // moved, learned from Redis Sentinel).
+  void move_to(RedisAddress address);
   const RedisAddress& address() const { return address_; }
 
   bool is_up() const { return state_ == State::kUp; }
@@ -104,7 +113,9 @@ class RedisClient {
   void on_written(int status);
 
   Loop& loop_;
-  RedisAddress address_;
+  std::vector<RedisAddress> addresses_;
+  std::size_t next_address_ = 0;
+  RedisAddress address_;  // the one in use
   RedisClientOptions options_;
   RedisClientHandler& handler_;
   State state_ = State::kIdle;

@@ -170,6 +170,19 @@ TEST(ClusterFaults, TwoNodesWithReuseportShareOnePort) {
     EXPECT_TRUE(users[i].expect_line(equals("<u7> one port, two nodes"), within(10s)))
         << users[i].diagnostics();
   }
+  // One node stops: its users are told, and the port keeps serving from the other.
+  ASSERT_TRUE(a.send_signal(SIGTERM));
+  ASSERT_TRUE(a.wait_exit(within(10s)));
+  for (int i = 0; i < 4; ++i) {
+    LineClient later = connect_as(port, "later" + std::to_string(i));
+    ASSERT_TRUE(later.send_line("/who"));
+    EXPECT_TRUE(later.expect_line(contains(" in #lobby"))) << later.diagnostics();
+  }
+  std::size_t told = 0;
+  for (LineClient& u : users) {
+    if (u.expect_line(equals("*** server shutting down"), within(1s))) ++told;
+  }
+  EXPECT_GE(told, 1u) << "the kernel put no connection on the stopped node";
 }
 
 }  // namespace

@@ -133,5 +133,25 @@ TEST(Shutdown, AClientTypingDuringTheDrainReadsTheGoodbyeBeforeAnyReset) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
 }
 
+// Connections the kernel has queued but chatd has not accepted yet when the
+// shutdown comes are taken and told, not reset by the listener's close.
+TEST(Shutdown, ConnectionsWaitingInTheAcceptQueueAreToldNotReset) {
+  ChatdProcess chatd;
+  ASSERT_TRUE(chatd.send_signal(SIGSTOP));
+  std::vector<LineClient> queued;
+  for (int i = 0; i < 20; ++i)
+    queued.emplace_back(chatd.port());
+  ASSERT_TRUE(chatd.send_signal(SIGTERM));
+  ASSERT_TRUE(chatd.send_signal(SIGCONT));
+  for (auto& c : queued) {
+    EXPECT_TRUE(c.expect_line(contains("server shutting down"))) << c.diagnostics();
+    EXPECT_TRUE(c.read_until_closed()) << c.diagnostics();
+    EXPECT_FALSE(c.was_reset()) << c.diagnostics();
+  }
+  auto status = chatd.wait_exit(within(kExitWait));
+  ASSERT_TRUE(status) << "chatd still running " << kExitWait.count() << " s after SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+}
+
 }  // namespace
 }  // namespace chatd::test

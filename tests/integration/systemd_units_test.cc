@@ -93,6 +93,38 @@ TEST(SystemdUnits, ServiceIsHardenedAndEachSocketNamesItsProtocolAndPort) {
   EXPECT_FALSE(has_line(service, "Requires=.*chatd-metrics.socket.*"));
 }
 
+// The lines from "# Identity" up to [Install]: the sandbox.
+std::string sandbox_of(const std::string& unit) {
+  const auto from = unit.find("# Identity");
+  const auto to = unit.find("[Install]");
+  if (from == std::string::npos || to == std::string::npos || to < from) return {};
+  return unit.substr(from, to - from);
+}
+
+TEST(SystemdUnits, NodeTemplateSharesAPortAndHasTheServicesSandbox) {
+  const std::string service = read_file(kUnits / "chatd.service");
+  const std::string node = read_file(kUnits / "chatd@.service");
+  for (const char* line :
+       {"Type=notify",
+        "ExecStart=/usr/bin/chatd --config /etc/chatd/chatd.toml --node-name %l:%i --reuseport",
+        "WatchdogSec=10s", "Restart=on-failure", "StateDirectory=chatd-%i",
+        "WantedBy=multi-user.target"}) {
+    EXPECT_TRUE(has_line(node, line)) << "chatd@.service lacks " << line;
+  }
+  EXPECT_EQ(node.find("Sockets="), std::string::npos) << "nodes bind their own listeners";
+  std::string expected = sandbox_of(service);
+  std::string actual = sandbox_of(node);
+  ASSERT_FALSE(expected.empty());
+  // The one line that differs: each node keeps its own state.
+  expected = std::regex_replace(expected, std::regex("\nStateDirectory=chatd\n"), "\n");
+  actual = std::regex_replace(actual, std::regex("\nStateDirectory=chatd-%i\n"), "\n");
+  const auto code = [](const std::string& text) {
+    return std::regex_replace(text, std::regex("(^|\n)#[^\n]*"), "");
+  };
+  EXPECT_EQ(code(actual), code(expected))
+      << "chatd@.service's sandbox differs from chatd.service's";
+}
+
 TEST(SystemdUnits, ExampleConfigLoadsWithFloodControlOn) {
   const RunResult r = run_chatd({"--config", (kUnits / "chatd.toml").string(), "--check-config"});
   ASSERT_EQ(r.exit_code(), 0) << r.describe();
@@ -109,6 +141,9 @@ TEST(SystemdUnits, InstallPutsBinaryUnitsAndConfigUnderThePrefix) {
   EXPECT_TRUE(fs::exists(prefix.path / "bin/chatd"));
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd.socket"));
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-irc.socket"));
+  EXPECT_TRUE(has_line(read_file(prefix.path / "lib/systemd/system/chatd@.service"),
+                       "ExecStart=" + (prefix.path / "bin/chatd").string() + " --config " +
+                           config.string() + " --node-name %l:%i --reuseport"));
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-ircs.socket"));
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-metrics.socket"));
   ASSERT_TRUE(fs::exists(config));
@@ -130,8 +165,9 @@ TEST(SystemdUnits, VerifyIsSilent) {
   const fs::path units = prefix.path / "lib/systemd/system";
   const ToolResult r =
       run_tool({"systemd-analyze", "verify", "--man=no", (units / "chatd.service").string(),
-                (units / "chatd.socket").string(), (units / "chatd-irc.socket").string(),
-                (units / "chatd-ircs.socket").string(), (units / "chatd-metrics.socket").string()},
+                (units / "chatd@.service").string(), (units / "chatd.socket").string(),
+                (units / "chatd-irc.socket").string(), (units / "chatd-ircs.socket").string(),
+                (units / "chatd-metrics.socket").string()},
                within(30s));
   EXPECT_EQ(r.exit_code(), 0) << r.output;
   EXPECT_EQ(r.output, "");

@@ -64,6 +64,8 @@ class TestServer final : public reactor::ListenerHandler {
   void set_tls(std::shared_ptr<const reactor::TlsContext> context) {
     listener_->set_tls(std::move(context));
   }
+  // Accepts the connections waiting in the listen queue now (Listener::drain).
+  std::size_t drain() { return listener_->drain(); }
   // Closes the listener; accepted connections stay as they are.
   void stop_listening() { listener_.reset(); }
   std::uint16_t port() const;

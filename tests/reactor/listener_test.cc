@@ -1,5 +1,6 @@
 // In-process specs for Listener: port 0, IPv6, adopting an inherited socket, bind errors,
-// and surviving file-descriptor exhaustion (EMFILE) without spinning or stopping.
+// taking the listen queue at once (drain), and surviving file-descriptor exhaustion (EMFILE)
+// without spinning or stopping.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -152,6 +153,28 @@ TEST_F(ListenerTest, BindingABusyPortThrowsNamingTheAddress) {
 // The backlog holds more connections than the process has fds for. The loop accepts what
 // it can, sheds the rest (libuv's reserve-fd trick: accept and close at once) instead of
 // spinning on a listener that stays readable, and accepts again once fds are free.
+// The kernel completes connections the loop has not accepted yet; drain()
+// takes them at once, so a listener closed next resets none of them.
+TEST_F(ListenerTest, DrainAcceptsEveryQueuedConnectionBeforeTheLoopPolls) {
+  listen("127.0.0.1:0");
+  constexpr std::size_t kQueued = 10;
+  for (std::size_t i = 0; i < kQueued; ++i)
+    connect_to("127.0.0.1");
+  // Each connect() returned once the kernel queued it; the loop has not run.
+  EXPECT_TRUE(server().accepted.empty());
+  EXPECT_EQ(server().drain(), kQueued);
+  EXPECT_EQ(server().accepted.size(), kQueued);
+  EXPECT_EQ(server().drain(), 0u);
+  server().stop_listening();
+  clients_.back()->write_all("taken from the queue\n");
+  ASSERT_TRUE(pump([&] { return !server().accepted.back()->lines.empty(); }));
+  EXPECT_EQ(server().accepted.back()->lines, (Lines{"taken from the queue"}));
+  for (auto& c : clients_) {
+    c->read_available();
+    EXPECT_FALSE(c->closed_by_peer());
+  }
+}
+
 TEST_F(ListenerTest, SurvivesFdExhaustionAndAcceptsAgainAfterwards) {
 #ifdef CHATD_SANITIZED
   // UBSan's vptr check probes memory through a pipe(); with no fd to spare it

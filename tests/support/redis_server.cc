@@ -31,35 +31,10 @@ int connect_unix(const std::string& path) {
 
 }  // namespace
 
-RedisServer::RedisServer(bool tcp) : tcp_(tcp) {
-  if (tcp_) port_ = free_port();
-  start();
-}
-
-RedisServer::~RedisServer() = default;
-
-void RedisServer::start() {
-  const std::string dir = dir_.path().string();
-  ::unlink(socket_path().c_str());
-  process_ = std::make_unique<Subprocess>(SubprocessOptions{
-      {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--unixsocket",
-       socket_path(), "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", dir,
-       "--logfile", dir + "/redis.log", "--protected-mode", "no"},
-      {},
-      false});
-  const Deadline deadline = within(std::chrono::seconds(10));
-  while (Clock::now() < deadline) {
-    const auto pong = command({"PING"}, within(std::chrono::milliseconds(500)));
-    if (pong && pong->str == "PONG") return;
-    ::usleep(20 * 1000);
-  }
-  throw std::runtime_error("redis-server did not answer PING within 10 s: " +
-                           dir_.read("redis.log"));
-}
-
-std::optional<reactor::RespValue> RedisServer::command(const std::vector<std::string>& args,
-                                                       Deadline deadline) {
-  const int fd = connect_unix(socket_path());
+std::optional<reactor::RespValue> redis_command(const std::string& path,
+                                                const std::vector<std::string>& args,
+                                                Deadline deadline) {
+  const int fd = connect_unix(path);
   if (fd < 0) return std::nullopt;
   std::vector<std::string_view> argv(args.begin(), args.end());
   const reactor::MessageRef request = reactor::resp_command(argv);
@@ -83,6 +58,53 @@ std::optional<reactor::RespValue> RedisServer::command(const std::vector<std::st
   }
   ::close(fd);
   return reply;
+}
+
+RedisServer::RedisServer(bool tcp, std::vector<std::string> extra_args)
+    : tcp_(tcp), extra_args_(std::move(extra_args)) {
+  if (tcp_) port_ = free_port();
+  start();
+}
+
+RedisServer::~RedisServer() = default;
+
+void RedisServer::start() {
+  const std::string dir = dir_.path().string();
+  ::unlink(socket_path().c_str());
+  std::vector<std::string> argv{"redis-server",
+                                "--port",
+                                std::to_string(port_),
+                                "--bind",
+                                "127.0.0.1",
+                                "--unixsocket",
+                                socket_path(),
+                                "--unixsocketperm",
+                                "700",
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no",
+                                "--dir",
+                                dir,
+                                "--logfile",
+                                dir + "/redis.log",
+                                "--protected-mode",
+                                "no"};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  process_ = std::make_unique<Subprocess>(SubprocessOptions{std::move(argv), {}, false});
+  const Deadline deadline = within(std::chrono::seconds(10));
+  while (Clock::now() < deadline) {
+    const auto pong = command({"PING"}, within(std::chrono::milliseconds(500)));
+    if (pong && pong->str == "PONG") return;
+    ::usleep(20 * 1000);
+  }
+  throw std::runtime_error("redis-server did not answer PING within 10 s: " +
+                           dir_.read("redis.log"));
+}
+
+std::optional<reactor::RespValue> RedisServer::command(const std::vector<std::string>& args,
+                                                       Deadline deadline) {
+  return redis_command(socket_path(), args, deadline);
 }
 
 long long RedisServer::integer(const std::vector<std::string>& args) {

@@ -17,11 +17,18 @@
 
 namespace chatd::test {
 
+// One command to the Redis (or sentinel) listening on the Unix socket `path`:
+// its reply, or nullopt if none came by the deadline.
+std::optional<reactor::RespValue> redis_command(const std::string& path,
+                                                const std::vector<std::string>& args,
+                                                Deadline deadline);
+
 class RedisServer {
  public:
   // Starts redis-server and waits until it answers PING. `tcp`: also listen on
-  // a free loopback port (tcp_url()). Throws std::runtime_error on failure.
-  explicit RedisServer(bool tcp = false);
+  // a free loopback port (tcp_url()); `extra_args` go on its command line
+  // ("--replicaof", ...). Throws std::runtime_error on failure.
+  explicit RedisServer(bool tcp = false, std::vector<std::string> extra_args = {});
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -47,6 +54,7 @@ class RedisServer {
   void start();
   TempDir dir_{"redis"};
   bool tcp_;
+  std::vector<std::string> extra_args_;
   std::uint16_t port_ = 0;
   std::unique_ptr<Subprocess> process_;
 };

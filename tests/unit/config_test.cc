@@ -373,5 +373,53 @@ TEST(ConfigToToml, NamesTheFileOnlyInAComment) {
   expect_same(round_trip(c, dir), c);
 }
 
+TEST(ConfigCluster, RedisNodeNamePrefixAndReuseportAreRead) {
+  const Config c = load({"--redis", "unix:///run/redis/redis-server.sock", "--node-name", "box1:a",
+                         "--cluster-prefix", "team", "--reuseport"});
+  EXPECT_TRUE(c.clustered());
+  EXPECT_EQ(c.redis, "unix:///run/redis/redis-server.sock");
+  EXPECT_EQ(c.node_name, "box1:a");
+  EXPECT_EQ(c.cluster_prefix, "team");
+  EXPECT_TRUE(c.reuseport);
+  EXPECT_FALSE(load({}).clustered());
+}
+
+TEST(ConfigCluster, SentinelsAreRepeatableAndGoWithAPrimaryName) {
+  const Config c = load({"--redis-sentinel", "10.0.0.1:26379", "--redis-sentinel", "[::1]:26380",
+                         "--redis-master", "chat-main"});
+  EXPECT_TRUE(c.clustered());
+  EXPECT_EQ(c.redis_sentinels, (std::vector<std::string>{"10.0.0.1:26379", "[::1]:26380"}));
+  EXPECT_EQ(c.redis_master, "chat-main");
+  TempDir dir;
+  const std::string file =
+      dir.write("c.toml", "redis_sentinel = [\"s1:26379\", \"s2:26380\"]\nredis_master = \"m\"\n");
+  const Config from_file = load({"--config", file});
+  EXPECT_EQ(from_file.redis_sentinels, (std::vector<std::string>{"s1:26379", "s2:26380"}));
+  const Config back = round_trip(from_file, dir);
+  EXPECT_EQ(back.redis_sentinels, from_file.redis_sentinels);
+  EXPECT_EQ(back.redis_master, "m");
+  dir.write("c.toml", "redis_sentinel = \"s1\"\nredis_master = \"m\"\n");
+  EXPECT_EQ(load({"--config", file}).redis_sentinels, std::vector<std::string>{"s1"});
+}
+
+TEST(ConfigCluster, BadRedisSettingsAreNamed) {
+  EXPECT_TRUE(mentions(error_of({"--redis", "http://x"}), {"--redis", "http://x"}));
+  EXPECT_TRUE(mentions(error_of({"--redis-sentinel", "s1:26379"}),
+                       {"redis_sentinel", "redis_master", "together"}));
+  EXPECT_TRUE(
+      mentions(error_of({"--redis-master", "m"}), {"redis_sentinel", "redis_master", "together"}));
+  EXPECT_TRUE(mentions(
+      error_of({"--redis", "redis://r:6379", "--redis-sentinel", "s1", "--redis-master", "m"}),
+      {"redis", "redis_sentinel", "exclude"}));
+  EXPECT_TRUE(mentions(error_of({"--redis-sentinel", ":pw@s1:1", "--redis-master", "m"}),
+                       {"--redis-sentinel", "sentinel address"}));
+  EXPECT_TRUE(mentions(error_of({"--redis-sentinel", "s1:0", "--redis-master", "m"}),
+                       {"--redis-sentinel", "65535"}));
+  EXPECT_TRUE(mentions(error_of({"--redis-sentinel", "s1", "--redis-master", "a b"}),
+                       {"--redis-master", "'a b'"}));
+  EXPECT_TRUE(mentions(error_of({"--node-name", "a b"}), {"--node-name", "'a b'"}));
+  EXPECT_TRUE(mentions(error_of({"--cluster-prefix", ""}), {"--cluster-prefix"}));
+}
+
 }  // namespace
 }  // namespace chatd

@@ -42,5 +42,16 @@ TEST(RedisAddress, RefusesWhatItCannotUse) {
   }
 }
 
+TEST(SentinelAddress, TakesHostPortAndTheSentinelPort) {
+  const RedisAddress a = parse_sentinel_address("10.0.0.5:26380");
+  EXPECT_EQ(a.host, "10.0.0.5");
+  EXPECT_EQ(a.port, 26380);
+  EXPECT_EQ(parse_sentinel_address("sentinel-1").port, 26379);
+  EXPECT_EQ(parse_sentinel_address("[::1]:5000").host, "::1");
+  for (const char* bad : {"", ":26379", "h:0", "h:x", ":pw@h:1", "unix:///s.sock", "[::1"}) {
+    EXPECT_THROW(parse_sentinel_address(bad), std::invalid_argument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace chatd::reactor
