@@ -79,7 +79,7 @@ const Field kFields[] = {
      &Config::announce_limit, 0, 1e7},
     {"history_lines", "N",
      "lines said in a room that whoever joins it is shown (0 = keep none; in memory, and in "
-     "Redis with redis)",
+     "Redis in a cluster)",
      &Config::history_lines, 0, 1000},
     {"history_max_bytes", "BYTES",
      "memory all rooms' history may take; past it the oldest lines go first",
@@ -119,7 +119,7 @@ const Field kFields[] = {
      &Config::state_dir, 0, 0, check_any},
     {"redis", "URL",
      "the Redis several nodes share one chat through: redis://[:PASSWORD@]HOST:PORT or "
-     "unix://[:PASSWORD@]/PATH (empty: a single node)",
+     "unix://[:PASSWORD@]/PATH (empty: a single node, unless redis_sentinel is set)",
      &Config::redis, 0, 0, check_redis_url},
     {"redis_master", "NAME",
      "with redis_sentinel: the name the sentinels know the primary by (empty: no Sentinel)",

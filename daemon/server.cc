@@ -118,6 +118,7 @@ void Server::start() {
   const std::vector<systemd::InheritedSocket> inherited = systemd::inherited_listen_fds();
   for (const systemd::InheritedSocket& s : inherited)
     adopt(s);
+  socket_activated_ = !inherited.empty();
   if (inherited.empty()) {
     for (const ListenSpec& spec : config_.listen)
       listen_on(spec);
@@ -227,8 +228,8 @@ void Server::accept(reactor::Connection& c, FrontEnd front_end) {
     return http_.accept(c);
   }
   if (shutting_down_) {
-    return refuse(c, front_end, Refusal::kShuttingDown, "server shutting down, connect again",
-                  "shutting down");
+    // Taken from the accept queue by the drain (counted in one log line there).
+    return refuse(c, front_end, Refusal::kShuttingDown, "server shutting down, connect again", {});
   }
   switch (connect_limiter_.admit(c.peer().limit_key(), loop_.now_ms())) {
     case ConnectLimiter::Verdict::kAdmit:
@@ -268,7 +269,7 @@ void Server::accept(reactor::Connection& c, FrontEnd front_end) {
 void Server::refuse(reactor::Connection& c, FrontEnd front_end, Refusal reason,
                     std::string_view why, std::string_view log_reason) {
   stats_.refuse(reason);
-  spdlog::info("refused {}: {}", c.peer().to_string(), log_reason);
+  if (!log_reason.empty()) spdlog::info("refused {}: {}", c.peer().to_string(), log_reason);
   if (c.is_encrypted()) return c.close(reactor::CloseReason::kByServer);
   c.send(front_end == FrontEnd::kIrc ? reactor::format_line("ERROR :{}", why)
                                      : reactor::format_line("! {}", why));
@@ -339,8 +340,9 @@ void Server::shutdown() {
   spdlog::info("shutting down: {} clients to notify", clients_.size());
   if (backplane_) backplane_->shut_down({});
   // Closing a listener resets the connections in its queue: take them first and
-  // tell them, unless the kernel hands them to another node on the same port.
-  if (!(config_.reuseport && reactor::tcp_migrates_queued_connections())) {
+  // tell them, unless the kernel hands them to another node on the same port,
+  // or systemd holds the sockets (the next start serves them).
+  if (!socket_activated_ && !(config_.reuseport && reactor::tcp_migrates_queued_connections())) {
     std::size_t drained = 0;
     for (const auto& l : listeners_)
       drained += l->drain();

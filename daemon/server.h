@@ -124,6 +124,7 @@ class Server final : cluster::BackplaneHost {
   void accept(reactor::Connection& c, FrontEnd front_end);
   void on_accept_error(int uv_error);
   void on_proxy_refused(const reactor::PeerAddress& from, std::string_view why);
+  // Tells `c` why in one line and closes it; logs `log_reason` unless empty.
   void refuse(reactor::Connection& c, FrontEnd front_end, Refusal reason, std::string_view why,
               std::string_view log_reason);
   reactor::HttpResponse answer_http(const reactor::HttpRequest& request);
@@ -143,6 +144,7 @@ class Server final : cluster::BackplaneHost {
   IrcService irc_;
   ServiceStatus status_;  // sd_notify: READY, STATUS, WATCHDOG, RELOADING, STOPPING
   std::vector<std::unique_ptr<Acceptor>> acceptors_;
+  bool socket_activated_ = false;  // the listeners are systemd's (LISTEN_FDS)
   std::vector<std::unique_ptr<reactor::Listener>> listeners_;
   std::vector<reactor::Listener*> tls_listeners_;
   std::vector<reactor::Listener*> proxy_listeners_;

@@ -53,8 +53,9 @@ class Listener {
   // The listener no longer keeps the loop running on its own.
   void unref();
   // Accepts, now, every connection waiting in the listen queue, as if the
-  // loop had polled: closing a listener resets the connections still in its
-  // queue, so a shutdown takes them first and says goodbye. Returns how many.
+  // loop had polled, and hands each to on_accept: closing a listener resets
+  // the connections still in its queue, so a shutdown takes them first (and
+  // the owner tells or closes them). Returns how many.
   std::size_t drain();
 
   // Serves TLS with `context` from the next connection on (a reload swaps it;

@@ -236,9 +236,12 @@ void Backplane::update_subscription(std::string_view room) {
   const std::string channel = names_.room(room);
   if (r != nullptr && r->local_size() > 0) {
     subscribe(channel);
-  } else {
-    unsubscribe(channel);
+    return;
   }
+  unsubscribe(channel);
+  // Unheard from now on, the lines it has would be stale when someone here
+  // joins again (and the stream cannot be read).
+  if (r != nullptr) r->history().trim_to(0);
 }
 
 void Backplane::beat() {
@@ -268,6 +271,10 @@ void Backplane::beat() {
     }
     for (const std::string& id : std::vector<std::string>(dead_))
       reap(id);
+  }
+  // The sentinel in use may be silent, or have missed a +switch-master.
+  if (sentinel_ && links_started_ && !commands_.is_up()) {
+    sentinel_->ask_again("the primary is still unreachable");
   }
   check_peers();
   if (linked_) reserve_guests();

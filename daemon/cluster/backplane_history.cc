@@ -161,7 +161,8 @@ void Backplane::restore_history(Room& r, const std::string& channel,
 
 // The last member anywhere has left: the next room of that name starts clean.
 void Backplane::forget_history(std::string_view room) {
-  if (!chat_.history().enabled() || !commands_.is_up()) return;
+  // Isolated, this node may think a room empty that others still use.
+  if (!chat_.history().enabled() || !linked_) return;
   commands_.command(reactor::resp_command({"DEL", names_.history(room)}));
 }
 

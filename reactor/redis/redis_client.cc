@@ -289,10 +289,11 @@ void RedisClient::down(std::string_view why) {
   const bool was_up = state_ == State::kUp;
   drop_socket();
   fail_pending();
-  next_address_ = (next_address_ + 1) % addresses_.size();
-  address_ = addresses_[next_address_];
   if (running_) schedule_reconnect();
   if (was_up || failures_ == 1) handler_.on_redis_down(*this, why);
+  // After the handler, which names the server that failed.
+  next_address_ = (next_address_ + 1) % addresses_.size();
+  address_ = addresses_[next_address_];
 }
 
 void RedisClient::restart(std::string_view why) {

@@ -56,6 +56,8 @@ void SentinelWatch::on_redis_push(RedisClient& c, RespValue&& v) {
     // This sentinel does not watch that name (yet): try the next.
     return c.restart(fmt::format("it does not know the primary {}", master_name_));
   }
+  // Not a sentinel, or one that wants a password: try the next.
+  if (v.is_error()) return c.restart(v.str);
   if (!v.is_array()) return;
   const std::string_view first = v.text_at(0);
   if (first == "message" && v.text_at(1) == kSwitchMaster) {

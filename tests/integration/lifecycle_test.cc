@@ -133,8 +133,10 @@ TEST(Shutdown, AClientTypingDuringTheDrainReadsTheGoodbyeBeforeAnyReset) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
 }
 
-// Connections the kernel has queued but chatd has not accepted yet when the
-// shutdown comes are taken and told, not reset by the listener's close.
+// Connections the kernel has queued while chatd was stopped, when the shutdown
+// comes with them: each is told, none reset by the listener's close (libuv
+// usually takes them before it sees the signal; Listener::drain takes what it
+// has not, and ListenerTest.DrainAccepts... tests that part alone).
 TEST(Shutdown, ConnectionsWaitingInTheAcceptQueueAreToldNotReset) {
   ChatdProcess chatd;
   ASSERT_TRUE(chatd.send_signal(SIGSTOP));

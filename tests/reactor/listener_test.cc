@@ -150,9 +150,6 @@ TEST_F(ListenerTest, BindingABusyPortThrowsNamingTheAddress) {
   ASSERT_TRUE(pump([&] { return server().accepted.size() == 1; }));
 }
 
-// The backlog holds more connections than the process has fds for. The loop accepts what
-// it can, sheds the rest (libuv's reserve-fd trick: accept and close at once) instead of
-// spinning on a listener that stays readable, and accepts again once fds are free.
 // The kernel completes connections the loop has not accepted yet; drain()
 // takes them at once, so a listener closed next resets none of them.
 TEST_F(ListenerTest, DrainAcceptsEveryQueuedConnectionBeforeTheLoopPolls) {
@@ -175,6 +172,9 @@ TEST_F(ListenerTest, DrainAcceptsEveryQueuedConnectionBeforeTheLoopPolls) {
   }
 }
 
+// The backlog holds more connections than the process has fds for. The loop accepts what
+// it can, sheds the rest (libuv's reserve-fd trick: accept and close at once) instead of
+// spinning on a listener that stays readable, and accepts again once fds are free.
 TEST_F(ListenerTest, SurvivesFdExhaustionAndAcceptsAgainAfterwards) {
 #ifdef CHATD_SANITIZED
   // UBSan's vptr check probes memory through a pipe(); with no fd to spare it
