@@ -14,7 +14,9 @@
 # ~28k ephemeral ports per address pair and TIME_WAIT never run out), PROTOCOL_ROUNDS (3:
 # rounds of the protocol suite, medians reported), QUIET_WAIT (15: seconds
 # to wait before each run for other work on the machine to pause), SKIP_BUILD=1,
-# ONLY=protocols (the protocol suite alone, without the comparison with Redis).
+# ONLY=protocols (the protocol suite alone, without the comparison with Redis),
+# ONLY=cluster (the cluster suite alone: chatd nodes sharing one chat through their own
+# Redis; CLUSTER_RATE_LOW, 20 messages/s, is its baseline for Redis's cost per line).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,9 @@ WARMUP=${WARMUP:-2}
 INFLIGHT=${INFLIGHT:-256}
 OPEN_RATE=${OPEN_RATE:-500}
 OPEN_SENDERS=${OPEN_SENDERS:-10}
+# The cluster suite's open-loop receivers: at 500 messages/s, 1,000 receivers are 500,000
+# deliveries/s, which saturate chatbench's one core here and measure its queue, not chatd's.
+CLUSTER_RECEIVERS=${CLUSTER_RECEIVERS:-100}
 SOURCES=${SOURCES:-127.0.0.1-127.0.0.8}
 QUIET_WAIT=${QUIET_WAIT:-15}
 CHATD=build/release/daemon/chatd
@@ -47,7 +52,7 @@ if [[ ${SKIP_BUILD:-0} != 1 ]]; then
   cmake --preset release -DCHATD_BUILD_BENCH=ON >/dev/null
   cmake --build --preset release --target chatd chatbench chatbench_relay
 fi
-for tool in redis-server gnuplot jq taskset; do
+for tool in redis-server redis-cli gnuplot jq taskset; do
   command -v "$tool" >/dev/null || { echo "bench.sh: $tool is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 done
 
@@ -68,7 +73,7 @@ log "$LAYOUT; fd limit $(ulimit -Hn)"
 # ---- servers --------------------------------------------------------------------------------
 
 CHATD_PID="" CHATD_PORT="" CHATD_IRC_PORT="" REDIS_PID="" REDIS_PORT="" RELAY_PID="" RELAY_PORT=""
-cleanup() { stop_chatd; stop_redis; stop_relay; }
+cleanup() { stop_chatd; stop_nodes; stop_redis; stop_relay; }
 trap cleanup EXIT
 
 stop_pid() {
@@ -138,6 +143,31 @@ start_redis() {
   wait_for_log "$REDIS_PID" "$logfile" "Ready to accept connections"
 }
 
+# Cluster nodes: chatd with --redis (pinned with the servers), each on its own plain port.
+NODE_PIDS=() NODE_PORTS=()
+# start_node NAME [ARGS...]: one more node; given ARGS (--redis ...), waits until it is linked.
+start_node() {
+  local name=$1 logfile=$LOGS/node-$1.log pid
+  shift
+  "${SERVER_PIN[@]}" "$CHATD" --listen 127.0.0.1:0 --announce-limit 10 "$@" >"$logfile" 2>&1 &
+  pid=$!
+  NODE_PIDS+=("$pid")
+  wait_for_log "$pid" "$logfile" "listening on plain://"
+  NODE_PORTS+=("$(grep -o 'listening on plain://127.0.0.1:[0-9]*' "$logfile" | head -1 | sed 's/.*://')")
+  if (($# > 0)); then wait_for_log "$pid" "$logfile" "cluster: linked"; fi
+}
+stop_nodes() {
+  local pid
+  for pid in "${NODE_PIDS[@]}"; do stop_pid "$pid"; done
+  NODE_PIDS=() NODE_PORTS=()
+}
+# CPU seconds (user + system) the running redis-server has used.
+redis_cpu() {
+  [[ -n $REDIS_PID ]] || { echo 0; return; }
+  redis-cli -p "$REDIS_PORT" INFO cpu | tr -d '\r' |
+    awk -F: '$1 == "used_cpu_user" || $1 == "used_cpu_sys" { s += $2 } END { printf "%.6f\n", s }'
+}
+
 # ---- a quiet machine -------------------------------------------------------------------------
 
 # CPU the whole machine used over the last second, in percent of one CPU.
@@ -196,6 +226,23 @@ bench_proto() {
   "${BENCH_PIN[@]}" "$CHATBENCH" broadcast --proto "$proto" --target "127.0.0.1:$port" \
     --irc-target "127.0.0.1:$CHATD_IRC_PORT" --room "$ROOM" --server-pid "$pid" \
     --source "$SOURCES" --json-out "$OUT/$proto-$name.json" "$@" >&2
+}
+
+# bench_nodes NAME ARGS...: a plain broadcast over every running node (receivers and senders
+# spread over them in turn); the report is OUT/cluster-NAME.json (its server CPU and RSS are
+# the first node's), and the CPU seconds Redis used meanwhile OUT/cluster-NAME.redis-cpu.
+bench_nodes() {
+  local name=$1 port before after targets=()
+  shift
+  for port in "${NODE_PORTS[@]}"; do targets+=(--target "127.0.0.1:$port"); done
+  RUN_COUNT=$((RUN_COUNT + 1))
+  wait_quiet
+  log "cluster: $name (${#NODE_PORTS[@]} node(s))"
+  before=$(redis_cpu)
+  "${BENCH_PIN[@]}" "$CHATBENCH" broadcast --proto chatd "${targets[@]}" --room "c$RUN_COUNT" \
+    --server-pid "${NODE_PIDS[0]}" --source "$SOURCES" --json-out "$OUT/cluster-$name.json" "$@" >&2
+  after=$(redis_cpu)
+  awk -v a="$before" -v b="$after" 'BEGIN { printf "%.6f\n", b - a }' >"$OUT/cluster-$name.redis-cpu"
 }
 
 # keep_median NAME PROTOS...: of the rounds of run NAME (OUT/rounds/PROTO-NAME-N.json), the
@@ -308,12 +355,74 @@ max_runs() {
   stop_chatd
 }
 
-if [[ ${ONLY:-} != protocols ]]; then
-  accept_runs
-  broadcast_runs
-  max_runs
+# One node alone against the same node with --redis, R=1000 S=1 and S=10 (what the backplane
+# costs the node that has everyone); then 2 and 4 nodes with the receivers and senders spread
+# over them, open loop: latency between users of one node and of two, and Redis's CPU per room
+# line, from two runs that differ only in their rate (setup costs Redis the same in both).
+cluster_runs() {
+  local closed=(--duration "$DURATION" --warmup "$WARMUP" --inflight "$INFLIGHT" --size 64)
+  local senders n i rate url
+  start_redis cluster
+  url="redis://127.0.0.1:$REDIS_PORT"
+  for senders in 1 10; do
+    start_node alone
+    bench_nodes "alone-s$senders" --receivers 1000 --senders "$senders" "${closed[@]}"
+    stop_nodes
+    start_node linked --redis "$url" --node-name bench1
+    bench_nodes "redis-s$senders" --receivers 1000 --senders "$senders" "${closed[@]}"
+    stop_nodes
+  done
+  for n in 2 4; do
+    for i in $(seq "$n"); do start_node "n$i-of-$n" --redis "$url" --node-name "n$i"; done
+    for rate in "$OPEN_RATE" "${CLUSTER_RATE_LOW:-20}"; do
+      bench_nodes "nodes$n-rate$rate" --receivers "$CLUSTER_RECEIVERS" --senders "$OPEN_SENDERS" --rate "$rate" \
+        --duration "$DURATION" --warmup "$WARMUP" --size 64
+    done
+    stop_nodes
+  done
+  redis-cli -p "$REDIS_PORT" INFO commandstats | tr -d '\r' >"$OUT/cluster-commandstats.txt"
+  stop_redis
+}
+
+# cluster_table: the cluster suite's figures.
+cluster_table() {
+  local a r n senders hi lo cpu_hi cpu_lo sent_hi sent_lo per_line
+  lo=${CLUSTER_RATE_LOW:-20}
+  echo "| scenario | figure | value | target | met |"
+  echo "| --- | --- | ---: | --- | --- |"
+  for senders in 1 10; do
+    a=$(jq -r "$R.deliveries_per_s" "$OUT/cluster-alone-s$senders.json")
+    r=$(jq -r "$R.deliveries_per_s" "$OUT/cluster-redis-s$senders.json")
+    echo "| R=1000 S=$senders, one node | deliveries/s alone, with --redis | $(group "$a"), $(group "$r") ($(ratio "$r" "$a")) | >= 0.9x | $(verdict "$(awk -v a="$r" -v b="$a" 'BEGIN{print (b>0)?a/b:0}')" ge 0.9) |"
+  done
+  for n in 2 4; do
+    hi=$OUT/cluster-nodes$n-rate$OPEN_RATE.json
+    echo "| $n nodes, R=$CLUSTER_RECEIVERS S=$OPEN_SENDERS, $OPEN_RATE msg/s | p50 / p99 same node | $(ms "$(jq -r "$R.latency_same_node_ns.p50" "$hi")") / $(ms "$(jq -r "$R.latency_same_node_ns.p99" "$hi")") | - | - |"
+    echo "| $n nodes, R=$CLUSTER_RECEIVERS S=$OPEN_SENDERS, $OPEN_RATE msg/s | p50 / p99 cross node | $(ms "$(jq -r "$R.latency_cross_node_ns.p50" "$hi")") / $(ms "$(jq -r "$R.latency_cross_node_ns.p99" "$hi")") | added p99 <= 1 ms | $(verdict "$(jq -r "($R.latency_cross_node_ns.p99 - $R.latency_same_node_ns.p99) / 1e6" "$hi")" le 1) |"
+    cpu_hi=$(cat "$OUT/cluster-nodes$n-rate$OPEN_RATE.redis-cpu")
+    cpu_lo=$(cat "$OUT/cluster-nodes$n-rate$lo.redis-cpu")
+    sent_hi=$(jq -r "$R.sent" "$hi")
+    sent_lo=$(jq -r "$R.sent" "$OUT/cluster-nodes$n-rate$lo.json")
+    per_line=$(awk -v a="$cpu_hi" -v b="$cpu_lo" -v x="$sent_hi" -v y="$sent_lo" \
+      'BEGIN { if (x > y) printf "%.2f", (a - b) / (x - y) * 1e6; else print 0 }')
+    echo "| $n nodes | Redis CPU per room line (lines/s one Redis core sustains) | $per_line µs ($(awk -v p="$per_line" 'BEGIN { if (p > 0) printf "%.0f", 1e6 / p; else print "-" }')) | - | - |"
+  done
+  echo "| all cluster runs | lost + reordered | $(for f in "$OUT"/cluster-*.json; do jq '.runs[0].results | .lost + .reordered' "$f"; done | awk '{ s += $1 } END { print s + 0 }') | 0 | - |"
+  echo
+  echo "Redis commandstats over the suite: $(grep -E '^cmdstat_(evalsha|publish):' "$OUT/cluster-commandstats.txt" | tr '\n' ' ')"
+}
+
+if [[ ${ONLY:-} == cluster ]]; then
+  cluster_runs
+else
+  if [[ ${ONLY:-} != protocols ]]; then
+    accept_runs
+    broadcast_runs
+    max_runs
+    cluster_runs
+  fi
+  protocol_runs
 fi
-protocol_runs
 
 # ---- the table ------------------------------------------------------------------------------
 
@@ -458,17 +567,29 @@ redis_summary() {
 }
 
 {
-  [[ ${ONLY:-} == protocols ]] || redis_summary
-  echo "### Protocols: plain, IRC and mixed rooms; chatd against the bare relay"
-  echo
-  protocol_table
-  echo
-  cpu_table
+  if [[ ${ONLY:-} == cluster ]]; then
+    echo "### Several nodes through one Redis ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs; $LAYOUT)"
+    echo
+    cluster_table
+  else
+    if [[ ${ONLY:-} != protocols ]]; then
+      redis_summary
+      echo "### Several nodes through one Redis"
+      echo
+      cluster_table
+      echo
+    fi
+    echo "### Protocols: plain, IRC and mixed rooms; chatd against the bare relay"
+    echo
+    protocol_table
+    echo
+    cpu_table
+  fi
 } >"$OUT/summary.md"
 
 # ---- the chart ------------------------------------------------------------------------------
 
-if [[ ${ONLY:-} == protocols ]]; then
+if [[ ${ONLY:-} == protocols || ${ONLY:-} == cluster ]]; then
   cat "$OUT/summary.md"
   echo
   echo "JSON reports, logs and summary.md are in $OUT"

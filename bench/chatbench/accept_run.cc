@@ -118,9 +118,7 @@ AcceptResult run_accept(const CommonOptions& common, const AcceptOptions& opt, P
   AcceptResult r;
   r.requested = opt.connections;
   AcceptShared shared(common, opt);
-  shared.targets[0] = target_address(common.target);
-  shared.targets[1] =
-      common.proto == Proto::kMix ? target_address(common.irc_target) : shared.targets[0];
+  shared.targets = target_addresses(common);
   shared.connections = r.attempted = fit_to_limits(common, opt.connections, r.notes);
   if (common.server_pid > 0) r.rss_before = process_rss_bytes(common.server_pid);
   const unsigned threads = static_cast<unsigned>(

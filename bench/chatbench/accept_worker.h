@@ -31,11 +31,11 @@ struct AcceptShared {
   const CommonOptions& common;
   const AcceptOptions& opt;
   Speakers speakers;
-  // Where even and odd connections go: the same server unless kMix, where odd
-  // ones go to its IRC port.
-  sockaddr_storage targets[2]{};
+  // Where client g goes: targets[g % n]. kMix has two, chatd's plain and IRC
+  // ports, so every other client is IRC; otherwise one per --target.
+  std::vector<sockaddr_storage> targets;
   const sockaddr* target_of(std::size_t global) const {
-    return reinterpret_cast<const sockaddr*>(&targets[global % 2]);
+    return reinterpret_cast<const sockaddr*>(&targets[global % targets.size()]);
   }
   std::size_t connections = 0;  // to open, over all threads
   std::uint64_t start_ns = 0;

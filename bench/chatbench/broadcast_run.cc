@@ -124,8 +124,12 @@ bool drain(BroadcastShared& shared, BroadcastCrew& crew, Progress& progress) {
       });
 }
 
-void merge(const BroadcastCrew& crew, BroadcastTotals& t, LatencyHistogram& lat,
-           LatencyHistogram& unc) {
+// The workers' histograms, merged: all, uncorrected, same node, cross node.
+struct Histograms {
+  LatencyHistogram all, uncorrected, same_node, cross_node;
+};
+
+void merge(const BroadcastCrew& crew, BroadcastTotals& t, Histograms& h) {
   for (const auto& w : crew.workers()) {
     const BroadcastTotals& x = w->totals();
     t.sent += x.sent;
@@ -144,8 +148,10 @@ void merge(const BroadcastCrew& crew, BroadcastTotals& t, LatencyHistogram& lat,
     t.sender_overflow = t.sender_overflow || x.sender_overflow;
     for (const auto& [why, n] : x.failures)
       t.failures[why] += n;
-    lat.merge(w->latency());
-    unc.merge(w->uncorrected());
+    h.all.merge(w->latency());
+    h.uncorrected.merge(w->uncorrected());
+    h.same_node.merge(w->same_node());
+    h.cross_node.merge(w->cross_node());
   }
 }
 
@@ -168,8 +174,8 @@ void add_notes(const BroadcastOptions& opt, const BroadcastTotals& t, BroadcastR
 BroadcastResult summarize_run(const BroadcastShared& shared, const BroadcastCrew& crew,
                               BroadcastTotals& t) {
   BroadcastResult r;
-  LatencyHistogram lat, unc;
-  merge(crew, t, lat, unc);
+  Histograms h;
+  merge(crew, t, h);
   r.receivers = shared.receivers;
   r.senders = shared.senders;
   r.measured_s = ns_to_seconds(shared.measure_end_ns.load() - shared.measure_start_ns.load());
@@ -191,8 +197,12 @@ BroadcastResult summarize_run(const BroadcastShared& shared, const BroadcastCrew
   r.messages_per_s = static_cast<double>(t.sent_measured) / s;
   r.payload_mb_per_s = r.deliveries_per_s * static_cast<double>(shared.opt.size) / 1e6;
   r.wire_mb_per_s = static_cast<double>(t.wire_bytes_measured) / s / 1e6;
-  r.latency = summarize(lat);
-  r.latency_uncorrected = summarize(shared.opt.open_loop() ? unc : lat);
+  r.latency = summarize(h.all);
+  r.latency_uncorrected = summarize(shared.opt.open_loop() ? h.uncorrected : h.all);
+  if (shared.nodes > 1) {
+    r.latency_same_node = summarize(h.same_node);
+    r.latency_cross_node = summarize(h.cross_node);
+  }
   return r;
 }
 
@@ -204,9 +214,11 @@ BroadcastResult run_broadcast(const CommonOptions& common, const BroadcastOption
   std::vector<std::string> notes;
   fit_to_fd_limit(common.threads, opt, notes);
   BroadcastShared shared(common, opt);
-  shared.targets[0] = target_address(common.target);
-  shared.targets[1] =
-      common.proto == Proto::kMix ? target_address(common.irc_target) : shared.targets[0];
+  shared.targets = target_addresses(common);
+  // Nodes of one chat: chatd's own protocols (kMix's two targets are one node).
+  if (common.proto == Proto::kChatd || common.proto == Proto::kIrc) {
+    shared.nodes = shared.targets.size();
+  }
   shared.receivers = opt.receivers;
   shared.senders = opt.senders;
   shared.epoch_ns = now_ns();

@@ -183,7 +183,13 @@ void BroadcastWorker::deliver(Member& m, std::string_view payload) {
   if (!read_measured_) return;
   ++totals_.delivered_measured;
   const std::uint64_t now = read_now_ - shared_.epoch_ns;
-  latency_.record(now > st.scheduled_ns ? now - st.scheduled_ns : 0);
+  const std::uint64_t latency = now > st.scheduled_ns ? now - st.scheduled_ns : 0;
+  latency_.record(latency);
+  if (shared_.nodes > 1) {
+    // Senders are clients 0..S-1, so a sender's client number is its id.
+    const bool same = m.global % shared_.nodes == st.sender % shared_.nodes;
+    (same ? same_node_ : cross_node_).record(latency);
+  }
   if (shared_.opt.open_loop()) uncorrected_.record(now > st.sent_ns ? now - st.sent_ns : 0);
 }
 

@@ -36,13 +36,16 @@ struct BroadcastShared {
   const CommonOptions& common;
   const BroadcastOptions& opt;
   Speakers speakers;
-  // Where even and odd clients go: the same server unless kMix, where odd ones
-  // go to its IRC port.
-  sockaddr_storage targets[2]{};
+  // Where client g goes: targets[g % n]. kMix has two, chatd's plain and IRC
+  // ports, so every other client is IRC; otherwise one per --target.
+  std::vector<sockaddr_storage> targets;
   const sockaddr* target_of(std::size_t global) const {
-    return reinterpret_cast<const sockaddr*>(&targets[global % 2]);
+    return reinterpret_cast<const sockaddr*>(&targets[global % targets.size()]);
   }
   std::size_t receivers = 0, senders = 0;
+  // Chat nodes the clients are spread over (several --target); with more than
+  // one, latency is also told apart by whether sender and receiver share one.
+  std::size_t nodes = 1;
   std::uint64_t epoch_ns = 0;      // payload times count from here
   std::optional<AckWindows> acks;  // closed loop only
   std::vector<BroadcastWorker*> workers;
@@ -84,6 +87,8 @@ class BroadcastWorker final : public ClientHandler {
   const BroadcastTotals& totals() const { return totals_; }
   const LatencyHistogram& latency() const { return latency_; }
   const LatencyHistogram& uncorrected() const { return uncorrected_; }
+  const LatencyHistogram& same_node() const { return same_node_; }
+  const LatencyHistogram& cross_node() const { return cross_node_; }
 
  private:
   enum class Setup : std::uint8_t { kConnecting, kGreeting, kJoining, kReady, kFailed };
@@ -142,6 +147,7 @@ class BroadcastWorker final : public ClientHandler {
   std::string scratch_;                    // one payload
   BroadcastTotals totals_;
   LatencyHistogram latency_, uncorrected_;
+  LatencyHistogram same_node_, cross_node_;  // with several nodes
 };
 
 }  // namespace chatd::bench

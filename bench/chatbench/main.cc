@@ -20,7 +20,9 @@ namespace {
 constexpr std::size_t kMaxMessage = 4000;  // under chatd's default line limit with the nick
 
 void add_common_options(CLI::App& sub, CommonOptions& c, std::string& proto) {
-  sub.add_option("-t,--target", c.target, "server address, HOST:PORT or [V6]:PORT")
+  sub.add_option("-t,--target", c.targets,
+                 "server address, HOST:PORT or [V6]:PORT; repeatable: the nodes of one chat, "
+                 "clients spread over them in turn")
       ->capture_default_str();
   sub.add_option("--proto", proto,
                  "protocol: chatd (plain lines), irc, mix (every other connection IRC, to "

@@ -1,6 +1,7 @@
 // What a chatbench run was asked to do: the parsed command line of each mode.
 #pragma once
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -17,7 +18,9 @@ namespace chatd::bench {
 
 // Options every mode shares.
 struct CommonOptions {
-  std::string target = "127.0.0.1:2023";      // HOST:PORT or [V6]:PORT
+  // HOST:PORT or [V6]:PORT each; with several (nodes of one chat), client g
+  // connects to targets[g % n], so senders and receivers are spread evenly.
+  std::vector<std::string> targets{"127.0.0.1:2023"};
   std::string irc_target = "127.0.0.1:6667";  // --proto mix: where the IRC half goes
   Proto proto = Proto::kChatd;
   unsigned threads = 0;  // 0: one per CPU this process may run on
@@ -37,7 +40,13 @@ struct CommonOptions {
   std::string tls_name = "localhost";
   bool insecure = false;
   std::shared_ptr<const ClientTlsContext> tls_context;
+
+  std::string targets_text() const;  // "A, B"
 };
+
+// Where client g connects: element g % size. For kMix the plain target and
+// --irc-target; else one per --target. Throws std::invalid_argument.
+std::vector<sockaddr_storage> target_addresses(const CommonOptions& c);
 
 struct AcceptOptions {
   std::size_t connections = 1000;

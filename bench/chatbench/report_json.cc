@@ -23,7 +23,8 @@ Json common_json(std::string_view mode, const CommonOptions& c) {
   return {{"chatbench", CHATD_VERSION},
           {"mode", mode},
           {"common",
-           {{"target", c.target},
+           {{"target", c.targets_text()},
+            {"targets", c.targets},
             {"proto", to_string(c.proto)},
             {"tls", c.tls},
             {"threads", u64{c.threads}},
@@ -118,6 +119,10 @@ Json broadcast_results(const BroadcastResult& r) {
           {"server_rss_bytes", or_null(r.server_rss)},
           {"latency_ns", latency_json(r.latency)},
           {"latency_uncorrected_ns", latency_json(r.latency_uncorrected)},
+          {"latency_same_node_ns",
+           r.latency_same_node ? latency_json(*r.latency_same_node) : Json(nullptr)},
+          {"latency_cross_node_ns",
+           r.latency_cross_node ? latency_json(*r.latency_cross_node) : Json(nullptr)},
           {"cpu_percent", cpu_json(r.cpu)},
           {"per_sender", per_sender_json(r)}};
 }

@@ -54,8 +54,10 @@ void sweep_row(std::FILE* out, std::string_view label, const std::vector<Broadca
   fmt::print(out, "\n");
 }
 
+// `which(result)` is the LatencySummary to show.
+template <class F>
 void latency_rows(std::FILE* out, std::string_view what, const std::vector<BroadcastRun>& runs,
-                  LatencySummary BroadcastResult::*which) {
+                  F which) {
   const std::pair<const char*, std::uint64_t LatencySummary::*> rows[] = {
       {"p50", &LatencySummary::p50},
       {"p90", &LatencySummary::p90},
@@ -65,7 +67,7 @@ void latency_rows(std::FILE* out, std::string_view what, const std::vector<Broad
   for (const auto& row : rows) {
     const auto field = row.second;  // C++20 lambdas may not capture structured bindings (clang 14)
     sweep_row(out, fmt::format("{} {}", what, row.first), runs,
-              [&](const BroadcastResult& r) { return duration_text((r.*which).*field); });
+              [&](const BroadcastResult& r) { return duration_text(which(r).*field); });
   }
 }
 
@@ -125,7 +127,7 @@ std::string bytes_text(double bytes) {
 void print_accept_table(std::FILE* out, const CommonOptions& common, const AcceptOptions& opt,
                         const AcceptResult& r) {
   fmt::print(out, "chatbench accept: {}{} at {}, {} connections (fd limit {}), window {}{}\n\n",
-             to_string(common.proto), common.tls ? " over TLS" : "", common.target,
+             to_string(common.proto), common.tls ? " over TLS" : "", common.targets_text(),
              grouped(double(r.attempted)), common.fd_limit, common.connect_window,
              opt.rate > 0 ? fmt::format(", {:g} connects/s", opt.rate) : std::string());
   row(out, "connections",
@@ -165,16 +167,27 @@ void print_broadcast_table(std::FILE* out, const CommonOptions& common,
   const CpuUse& cpu = runs.front().result.cpu;
   fmt::print(out,
              "chatbench broadcast: {}{} at {}, {}, {}-byte messages, {:g} s after {:g} s warm-up\n",
-             to_string(common.proto), common.tls ? " over TLS" : "", common.target, run_mode(o),
-             o.size, o.duration_s, o.warmup_s);
+             to_string(common.proto), common.tls ? " over TLS" : "", common.targets_text(),
+             run_mode(o), o.size, o.duration_s, o.warmup_s);
   fmt::print(out, "  {} thread{} on {} core{}, fd limit {}{}\n\n", cpu.threads,
              cpu.threads == 1 ? "" : "s", cpu.cores, cpu.cores == 1 ? "" : "s", common.fd_limit,
              o.open_loop()
                  ? "; latency from the scheduled send time, uncorrected from the actual one"
                  : "");
   throughput_rows(out, runs);
-  latency_rows(out, "latency", runs, &BroadcastResult::latency);
-  if (o.open_loop()) latency_rows(out, "uncorrected", runs, &BroadcastResult::latency_uncorrected);
+  latency_rows(out, "latency", runs, [](const BroadcastResult& r) { return r.latency; });
+  if (o.open_loop()) {
+    latency_rows(out, "uncorrected", runs,
+                 [](const BroadcastResult& r) { return r.latency_uncorrected; });
+  }
+  if (runs.front().result.latency_same_node) {
+    latency_rows(out, "same node", runs, [](const BroadcastResult& r) {
+      return r.latency_same_node.value_or(LatencySummary{});
+    });
+    latency_rows(out, "cross node", runs, [](const BroadcastResult& r) {
+      return r.latency_cross_node.value_or(LatencySummary{});
+    });
+  }
   sweep_row(out, "lost", runs, [](auto& r) { return grouped(double(r.lost)); });
   sweep_row(out, "reordered", runs, [](auto& r) { return grouped(double(r.reordered)); });
   cpu_rows(out, runs);

@@ -81,6 +81,8 @@ struct BroadcastResult {
   double payload_mb_per_s = 0, wire_mb_per_s = 0;
   LatencySummary latency;              // open loop: from the scheduled send time
   LatencySummary latency_uncorrected;  // open loop: from the actual send time
+  // Several --target nodes: sender and receiver on the same node, or not.
+  std::optional<LatencySummary> latency_same_node, latency_cross_node;
   std::vector<SenderCounts> per_sender;
   bool drained = true;                      // every message sent arrived everywhere in time
   std::optional<std::uint64_t> server_rss;  // bytes, at the end of the measured interval

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "tests/support/chatd_process.h"
+#include "tests/support/cluster.h"
 #include "tests/support/irc_client.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_certs.h"
@@ -220,6 +221,30 @@ TEST_F(ChatbenchSmoke, OpenLoopKeepsItsRateAndReportsBothLatencies) {
   const auto uncorrected = run.out.find("\"latency_uncorrected_ns\"");
   ASSERT_NE(uncorrected, std::string::npos) << run.out;
   EXPECT_GT(json_number(run.out, "count", uncorrected).value_or(0), 0) << run.out;
+}
+
+// Two nodes of one chat: receivers and senders alternate between them, every
+// sender's lines reach every receiver on both in order, and latency is told
+// apart by whether the two share a node.
+TEST_F(ChatbenchSmoke, SeveralTargetsSpreadOneRoomOverTheNodesOfACluster) {
+  Cluster cluster(2, {"--announce-limit", "5"});
+  const ToolRun run = run_chatbench(
+      {"broadcast", "--target", "127.0.0.1:" + std::to_string(cluster.node(0).plain_port()),
+       "--target", "127.0.0.1:" + std::to_string(cluster.node(1).plain_port()), "--receivers", "20",
+       "--senders", "2", "--rate", "200", "--duration", "1.5", "--warmup", "0.5", "--threads", "2",
+       "--json", "--no-progress"},
+      within(std::chrono::seconds(30)));
+  ASSERT_TRUE(run.status && WIFEXITED(*run.status) && WEXITSTATUS(*run.status) == 0)
+      << run.describe();
+  EXPECT_NE(run.out.find("\"targets\": ["), std::string::npos) << run.out;
+  EXPECT_TRUE(all_zero(run.out, "lost")) << run.out;
+  EXPECT_TRUE(all_zero(run.out, "reordered")) << run.out;
+  EXPECT_EQ(count_of(run.out, "\"drained\": true"), 1u) << run.out;
+  for (const char* which : {"\"latency_same_node_ns\"", "\"latency_cross_node_ns\""}) {
+    const auto at = run.out.find(which);
+    ASSERT_NE(at, std::string::npos) << which << " missing: " << run.out;
+    EXPECT_GT(json_number(run.out, "count", at).value_or(0), 0) << which << ": " << run.out;
+  }
 }
 
 TEST_F(ChatbenchSmoke, IrcAcceptRegistersEveryConnection) {

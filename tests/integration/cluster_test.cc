@@ -1,10 +1,12 @@
 // Integration tests of several chatd nodes sharing one chat through a private
 // Redis: room lines, /who, /rooms, /msg, nicks unique across nodes, plain and
-// IRC users on different nodes.
+// IRC users on different nodes, and what a room line costs Redis.
 #include "tests/support/cluster.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +46,60 @@ TEST(Cluster, RoomLinesCrossNodesInOrderWithNothingLostOrRepeated) {
   ASSERT_TRUE(t.bob.expect_line(contains("users in #lobby")));
   for (const std::string& s : t.bob.skipped())
     EXPECT_FALSE(s.starts_with("<alice>")) << s;
+}
+
+// A number from Redis's INFO text: the value after "<key>:" or "<key>=" (as
+// in "cmdstat_evalsha:calls=12,..."); 0 if absent.
+double info_number(RedisServer& redis, const std::string& section, const std::string& key) {
+  const auto v = redis.command({"INFO", section});
+  if (!v || v->type != reactor::RespValue::Type::kString) return 0;
+  const auto at = v->str.find(key);
+  if (at == std::string::npos) return 0;
+  return std::strtod(v->str.c_str() + at + key.size() + 1, nullptr);
+}
+
+// Fan-out seen from Redis: a room line is one script call on its node and one
+// delivery per node with members in the room, however many members there are.
+TEST(Cluster, RedisDeliversOneCopyOfALinePerSubscribedNode) {
+  Cluster cluster(3);
+  std::vector<LineClient> users;
+  for (std::size_t node = 0; node < 3; ++node) {
+    for (int k = 0; k < 3; ++k)
+      users.push_back(connect_as(cluster.node(node).plain_port(),
+                                 "u" + std::to_string(node) + std::to_string(k)));
+  }
+  ASSERT_TRUE(sees_user(users.front(), "u22")) << users.front().diagnostics();
+  RedisServer& redis = cluster.redis();
+  const auto numsub = redis.command({"PUBSUB", "NUMSUB", "chatd:r:{#lobby}"});
+  ASSERT_TRUE(numsub && numsub->is_array() && numsub->elements.size() == 2);
+  EXPECT_EQ(numsub->elements[1].integer, 3) << "one subscription per node with members";
+
+  const double calls_before = info_number(redis, "commandstats", "cmdstat_evalsha:calls");
+  const double out_before = info_number(redis, "stats", "total_net_output_bytes");
+  constexpr int kLines = 100;
+  constexpr std::size_t kText = 400;
+  for (int i = 0; i < kLines; ++i) {
+    std::string text = std::to_string(i) + " ";
+    text.resize(kText, 'x');
+    ASSERT_TRUE(users.front().send_line(text));
+  }
+  for (std::size_t u = 1; u < users.size(); ++u) {
+    EXPECT_TRUE(users[u].expect_line(starts_with("<u00> " + std::to_string(kLines - 1) + " "),
+                                     within(10s), 1000))
+        << users[u].diagnostics();
+  }
+  const double calls = info_number(redis, "commandstats", "cmdstat_evalsha:calls") - calls_before;
+  const double out = info_number(redis, "stats", "total_net_output_bytes") - out_before;
+  // At most one kSay call per line (lines read together go as one envelope),
+  // plus the nodes' heartbeats meanwhile.
+  EXPECT_GE(calls, 1);
+  EXPECT_LE(calls, kLines + 30);
+  // Three copies of each line (envelope and framing under 200 bytes each, and
+  // little else meanwhile), where one per member would be nine.
+  EXPECT_GE(out, 3.0 * kLines * kText);
+  EXPECT_LE(out, 3.0 * kLines * (kText + 200) + 32 * 1024);
+  std::printf("[ measured ] Redis output per room line to 3 nodes: %.0f bytes (text %zu)\n",
+              out / kLines, kText);
 }
 
 TEST(Cluster, WhoAndRoomsCountEveryNodesMembers) {
