@@ -1,11 +1,13 @@
 // Integration tests of a cluster when Redis fails: restarted empty, stopped,
-// its subscriber connections killed, not there yet when a node starts. Local
+// its subscriber connections killed, not there yet when a node starts, a node
+// stopped until Redis cuts it off, and nodes sharing a port. Local
 // chat goes on throughout; users in rooms that span nodes are told once when
 // contact is lost and once when it is back; nicks are claimed again.
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <string>
+#include <thread>
 
 #include "tests/support/cluster.h"
 #include "tests/support/free_port.h"
@@ -149,6 +151,47 @@ TEST(ClusterFaults, ARedisStoppedForFiveSecondsIsDetectedAndRecovered) {
   ASSERT_TRUE(t.cluster.redis().resume());
   EXPECT_TRUE(t.settled(from, within(20s)));
   EXPECT_TRUE(t.talk("after SIGCONT")) << t.alice.diagnostics() << t.bob.diagnostics();
+}
+
+// Subscribed connections of chatd nodes, as CLIENT LIST shows them.
+std::size_t subscriber_links(RedisServer& redis) {
+  const auto list = redis.command({"CLIENT", "LIST", "TYPE", "pubsub"});
+  if (!list || list->type != reactor::RespValue::Type::kString) return 0;
+  std::size_t n = 0;
+  for (auto at = list->str.find("name=chatd-sub-"); at != std::string::npos;
+       at = list->str.find("name=chatd-sub-", at + 1))
+    ++n;
+  return n;
+}
+
+// A node that stops reading is cut off by Redis once its subscriber's output
+// buffer passes the limit; continued, it reconnects and tells its users how
+// many messages of the room did not reach it.
+TEST(ClusterFaults, ANodeCutOffByRedisReconnectsAndReportsTheGap) {
+  TwoNodes t;
+  RedisServer& redis = t.cluster.redis();
+  ASSERT_TRUE(
+      redis.command({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 65536 32768 1"}));
+  ASSERT_EQ(subscriber_links(redis), 2u);
+  const Marks from = t.marks();
+  ASSERT_TRUE(t.cluster.node(1).process().send_signal(SIGSTOP));
+  const std::string text(1000, 'x');
+  // In bursts, so that they go as several envelopes (lines read together go as one).
+  for (int burst = 0; burst < 40 && subscriber_links(redis) == 2; ++burst) {
+    for (int i = 0; i < 25; ++i)
+      ASSERT_TRUE(t.alice.send_line(text));
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(subscriber_links(redis), 1u) << "Redis did not cut the stopped node off";
+  ASSERT_TRUE(t.cluster.node(1).process().send_signal(SIGCONT));
+  ASSERT_TRUE(t.cluster.wait_linked(1, from[1], within(15s)))
+      << t.cluster.node(1).process().log_text();
+  ASSERT_TRUE(t.alice.send_line("after the cut"));
+  EXPECT_TRUE(t.bob.expect_line(contains("from another server in #lobby did not arrive"),
+                                within(10s), 5000))
+      << t.bob.diagnostics();
+  EXPECT_TRUE(t.bob.expect_line(equals("<alice> after the cut"), within(10s), 5000))
+      << t.bob.diagnostics();
 }
 
 TEST(ClusterFaults, TwoNodesWithReuseportShareOnePort) {
