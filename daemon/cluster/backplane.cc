@@ -60,7 +60,7 @@ Backplane::Backplane(reactor::Loop& loop, Chat& chat, BackplaneHost& host, Setti
   if (!settings_.sentinels.empty()) {
     reactor::SentinelWatchHandler& handler = *this;
     sentinel_ = std::make_unique<reactor::SentinelWatch>(loop, settings_.sentinels,
-                                                         settings_.master, std::string(), handler);
+                                                         settings_.master, handler);
   }
 }
 

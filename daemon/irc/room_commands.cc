@@ -86,14 +86,12 @@ void join(IrcSession& s, const IrcMessage& m) {
   }
   const std::vector<std::string_view> names = items(m.arg(0));
   // In a cluster the rooms' history may be read first (Server::when_rooms_ready).
-  s.server().when_rooms_ready(s, names,
-                              [names = std::vector<std::string>(names.begin(), names.end()),
-                               keys = items_owned(m.arg(1))](User& u) {
-                                auto& joiner = static_cast<IrcSession&>(u);
-                                for (std::size_t i = 0; i < names.size(); ++i)
-                                  join_one(joiner, names[i],
-                                           i < keys.size() ? std::string_view(keys[i]) : "");
-                              });
+  s.server().when_rooms_ready(
+      s, names, [names = items_owned(m.arg(0)), keys = items_owned(m.arg(1))](User& u) {
+        auto& joiner = static_cast<IrcSession&>(u);
+        for (std::size_t i = 0; i < names.size(); ++i)
+          join_one(joiner, names[i], i < keys.size() ? std::string_view(keys[i]) : "");
+      });
 }
 
 void part(IrcSession& s, const IrcMessage& m) {

@@ -31,10 +31,8 @@ std::string_view next_word(std::string_view& rest) {
 }  // namespace
 
 SentinelWatch::SentinelWatch(Loop& loop, std::vector<RedisAddress> sentinels,
-                             std::string master_name, std::string password,
-                             SentinelWatchHandler& handler)
+                             std::string master_name, SentinelWatchHandler& handler)
     : master_name_(std::move(master_name)),
-      password_(std::move(password)),
       handler_(handler),
       link_(loop, std::move(sentinels), sentinel_options(), *this) {}
 
@@ -82,7 +80,6 @@ void SentinelWatch::report(std::string_view host, std::string_view port) {
   RedisAddress a;
   a.host = std::string(host);
   a.port = static_cast<std::uint16_t>(n);
-  a.password = password_;
   if (primary_ && primary_->host == a.host && primary_->port == a.port) return;
   primary_ = a;
   handler_.on_primary(a);

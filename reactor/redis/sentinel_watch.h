@@ -29,10 +29,10 @@ class SentinelWatchHandler {
 
 class SentinelWatch final : RedisClientHandler {
  public:
-  // `sentinels` is not empty; `password` is the primary's (the sentinels are
-  // asked without one).
+  // `sentinels` is not empty. Neither they nor the primary may ask for a
+  // password (not supported yet).
   SentinelWatch(Loop& loop, std::vector<RedisAddress> sentinels, std::string master_name,
-                std::string password, SentinelWatchHandler& handler);
+                SentinelWatchHandler& handler);
 
   void start() { link_.start(); }
   void stop() { link_.stop(); }
@@ -50,7 +50,6 @@ class SentinelWatch final : RedisClientHandler {
   void report(std::string_view host, std::string_view port);
 
   std::string master_name_;
-  std::string password_;
   SentinelWatchHandler& handler_;
   RedisClient link_;
   std::optional<RedisAddress> primary_;

@@ -17,10 +17,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr char kLost[] =
-    "*** lost contact with other chatd servers; only people on this server can hear you";
-constexpr char kBack[] = "*** contact with the other chatd servers is back";
-
 // Each node's log length: what it logs after an action starts there.
 using Marks = std::vector<std::size_t>;
 
@@ -74,7 +70,7 @@ TEST(ClusterFaults, RedisRestartedEmptyIsSurvivedAndNicksAreClaimedAgain) {
   TwoNodes t;
   const Marks from = t.marks();
   t.cluster.redis().kill();
-  EXPECT_TRUE(t.alice.expect_line(equals(kLost), within(10s))) << t.alice.diagnostics();
+  EXPECT_TRUE(t.alice.expect_line(equals(kLostContactLine), within(10s))) << t.alice.diagnostics();
   // Local chat goes on.
   ASSERT_TRUE(t.amy.send_line("still here"));
   EXPECT_TRUE(t.alice.expect_line(equals("<amy> still here"))) << t.alice.diagnostics();
@@ -84,7 +80,7 @@ TEST(ClusterFaults, RedisRestartedEmptyIsSurvivedAndNicksAreClaimedAgain) {
       t.amy.expect_line(equals("! nick changes are unavailable while servers are disconnected")));
   t.cluster.redis().restart();
   ASSERT_TRUE(t.linked_again(from, within(15s)));
-  EXPECT_TRUE(t.alice.expect_line(equals(kBack), within(10s))) << t.alice.diagnostics();
+  EXPECT_TRUE(t.alice.expect_line(equals(kContactBackLine), within(10s))) << t.alice.diagnostics();
   EXPECT_TRUE(t.talk("after the restart")) << t.alice.diagnostics() << t.bob.diagnostics();
   // The empty Redis has alice's claim again: bob cannot take the nick.
   ASSERT_TRUE(t.bob.send_line("/nick alice"));

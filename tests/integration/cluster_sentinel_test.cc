@@ -13,10 +13,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr char kLost[] =
-    "*** lost contact with other chatd servers; only people on this server can hear you";
-constexpr char kBack[] = "*** contact with the other chatd servers is back";
-
 std::vector<std::string> node_args(RedisSentinels& set, const std::string& name) {
   std::vector<std::string> args = set.chatd_args();
   args.insert(args.end(), {"--node-name", name});
@@ -44,7 +40,7 @@ TEST(ClusterSentinel, NodesFollowAFailoverToThePromotedReplica) {
 
   const Clock::time_point killed = Clock::now();
   set.primary().kill();
-  EXPECT_TRUE(alice.expect_line(equals(kLost), within(10s))) << alice.diagnostics();
+  EXPECT_TRUE(alice.expect_line(equals(kLostContactLine), within(10s))) << alice.diagnostics();
   ASSERT_TRUE(set.wait_primary_port(set.replica().port(), within(30s)))
       << "the sentinels did not promote the replica";
   for (MixedChatd* n : {&n1, &n2}) {
@@ -57,8 +53,8 @@ TEST(ClusterSentinel, NodesFollowAFailoverToThePromotedReplica) {
     EXPECT_TRUE(n->process().wait_for_log(kLinkedLog, within(15s), from))
         << n->process().log_text();
   }
-  EXPECT_TRUE(alice.expect_line(equals(kBack), within(10s))) << alice.diagnostics();
-  EXPECT_TRUE(bob.expect_line(equals(kBack), within(10s))) << bob.diagnostics();
+  EXPECT_TRUE(alice.expect_line(equals(kContactBackLine), within(10s))) << alice.diagnostics();
+  EXPECT_TRUE(bob.expect_line(equals(kContactBackLine), within(10s))) << bob.diagnostics();
   // Reported, not asserted: from the kill to both nodes' users told contact is back.
   RecordProperty(
       "failover_ms",

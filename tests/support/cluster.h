@@ -15,6 +15,11 @@ namespace chatd::test {
 
 // chatd's log line once a node hears the cluster.
 inline constexpr char kLinkedLog[] = "cluster: linked";
+// What a plain user in a room that spans nodes is told when its node loses
+// Redis, and when it is back.
+inline constexpr char kLostContactLine[] =
+    "*** lost contact with other chatd servers; only people on this server can hear you";
+inline constexpr char kContactBackLine[] = "*** contact with the other chatd servers is back";
 
 class Cluster {
  public:

@@ -2,7 +2,6 @@
 #include "tests/support/redis_sentinels.h"
 
 #include <fmt/format.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -43,14 +42,6 @@ RedisSentinels::RedisSentinels() {
       }
       ::usleep(100 * 1000);
     }
-  }
-}
-
-RedisSentinels::~RedisSentinels() {
-  for (Sentinel& s : sentinels_) {
-    if (!s.process) continue;
-    s.process->send_signal(SIGKILL);
-    s.process->wait_exit(within(std::chrono::seconds(5)));
   }
 }
 

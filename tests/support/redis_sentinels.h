@@ -22,9 +22,9 @@ class RedisSentinels {
 
   // Starts the primary, the replica (synced), then the sentinels, and waits
   // until every sentinel knows the replica and the other sentinels, so a
-  // failover can be agreed. Throws std::runtime_error on failure.
+  // failover can be agreed. Throws std::runtime_error on failure. Every
+  // process is SIGKILLed when the set goes (Subprocess, RedisServer).
   RedisSentinels();
-  ~RedisSentinels();
   RedisSentinels(const RedisSentinels&) = delete;
   RedisSentinels& operator=(const RedisSentinels&) = delete;
 
