@@ -324,7 +324,8 @@ void Chat::apply_rename(User& u, std::string_view nick) {
   e.text = nick;
   RenderCache cache(e);
   u.deliver(cache);
-  for_each_neighbour(u, [&](User& n) { n.deliver(cache); });
+  for_each_neighbour(
+      u, [&](User& n) { n.deliver(cache); }, Reach::kAnnouncement);
   // The registry key of a case-only change is the same; the shown nick changes.
   const std::string old_nick = std::exchange(u.nick_, std::string(nick));
   if (ChatObserver* o = observer_for(u)) o->on_renamed(u, old_nick);

@@ -72,8 +72,8 @@ class Chat {
   void for_each_user(F&& f) const;
   // f(User&) once for every other user sharing a room with `u`, however many
   // rooms they share (IRC's QUIT, NICK and AWAY reach each neighbour once). As
-  // an announcement (a quit), plain users in rooms above announce_limit are
-  // skipped, and never even visited.
+  // an announcement (a quit, a nick change), plain users in rooms above
+  // announce_limit are skipped, and never even visited.
   enum class Reach { kEveryone, kAnnouncement };
   template <class F>
   void for_each_neighbour(User& u, F&& f, Reach reach = Reach::kEveryone);

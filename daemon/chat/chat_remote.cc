@@ -103,7 +103,8 @@ void Chat::rename_remote(User& u, std::string_view nick) {
   Event e = event_by(Event::Kind::kNick, u);
   e.text = nick;
   RenderCache cache(e);
-  for_each_neighbour(u, [&](User& n) { n.deliver(cache); });
+  for_each_neighbour(
+      u, [&](User& n) { n.deliver(cache); }, Reach::kAnnouncement);
   u.nick_ = nick;
 }
 

@@ -1,6 +1,6 @@
 // Integration tests of chatd's admission and announcement limits: --max-clients refuses
 // with one line then EOF, also where the fd limit lowers it, and --announce-limit silences
-// joins in larger rooms.
+// joins, quits and nick changes in larger rooms for plain users.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tests/support/chatd_process.h"
+#include "tests/support/irc_client.h"
 #include "tests/support/line_client.h"
 
 namespace chatd::test {
@@ -123,6 +124,30 @@ TEST(AnnounceLimit, QuitsFromRoomsLargerThanTheLimitAreNotAnnounced) {
   EXPECT_TRUE(alice.expect_line(equals("<bob> after dave"))) << alice.diagnostics();
   for (const auto& line : alice.skipped())
     EXPECT_NE(line, "*** dave quit (connection closed)");
+}
+
+// A guest naming itself in a big lobby would otherwise be one line to every member.
+TEST(AnnounceLimit, NickChangesInRoomsLargerThanTheLimitReachOnlyIrcUsers) {
+  MixedChatd chatd({"--announce-limit", "2"});
+  LineClient alice = connect_as(chatd.plain_port(), "alice");
+  LineClient bob = connect_as(chatd.plain_port(), "bob");
+  LineClient carol = connect_as(chatd.plain_port(), "carol");
+  IrcClient irene = connect_irc(chatd.irc_port(), "irene");
+  irene.join("#lobby");  // 4 in #lobby, over the limit
+
+  ASSERT_TRUE(carol.send_line("/nick carla"));
+  EXPECT_TRUE(carol.expect_line(equals("*** carol is now known as carla"))) << carol.diagnostics();
+  auto nick = irene.expect_command("NICK");
+  ASSERT_TRUE(nick) << irene.diagnostics();
+  EXPECT_EQ(nick->nick(), "carol");
+  EXPECT_EQ(nick->param(0), "carla");
+
+  ASSERT_TRUE(carol.send_line("renamed"));
+  for (LineClient* c : {&alice, &bob}) {
+    EXPECT_TRUE(c->expect_line(equals("<carla> renamed"))) << c->diagnostics();
+    for (const auto& line : c->skipped())
+      EXPECT_NE(line, "*** carol is now known as carla");
+  }
 }
 
 }  // namespace
