@@ -47,6 +47,10 @@ std::string Server::metrics_page() {
   s.max_clients = client_cap_;
   s.output_limit = config_.output_limit;
   s.open_fds = base_fds_ + listeners_.size() + http_listeners_.size() + loop_.connection_count();
+  if (backplane_) {
+    s.cluster = ClusterMetrics{backplane_->stats(), backplane_->linked(), backplane_->other_nodes(),
+                               backplane_->queued_bytes()};
+  }
   return render_metrics(s);
 }
 

@@ -113,6 +113,10 @@ class Backplane final : public ChatObserver,
   // For STATUS= and the logs: "2 nodes, linked", "isolated: ...".
   std::string describe() const;
   const BackplaneStats& stats() const { return stats_; }
+  // Nodes whose heartbeat this node hears, itself left out.
+  std::size_t other_nodes() const { return peers_.size(); }
+  // Commands (publishes among them) waiting for the Redis link, bytes.
+  std::size_t queued_bytes() const { return commands_.queued_bytes(); }
 
   // Server operators: a kill of another node's user goes to its node; a ban or
   // its lifting to every node, and into Redis for nodes that start later.

@@ -1,5 +1,6 @@
 // The families of /metrics, in the order an operator reads them: connections,
-// chat traffic, fan-out and the shared blocks behind it, the loop, the process.
+// chat traffic, fan-out and the shared blocks behind it, the cluster link (with
+// --redis), the loop, the process.
 #include "daemon/metrics/metrics_page.h"
 
 #include "daemon/chat/chat.h"
@@ -108,6 +109,27 @@ void output(PrometheusText& t, const MetricsSnapshot& s) {
   t.histogram("chatd_flush_iovecs", "Buffers (messages) per write.", s.loop.iovecs_per_write);
 }
 
+void cluster_link(PrometheusText& t, const ClusterMetrics& c) {
+  gauge(t, "chatd_cluster_linked", "1 while this node hears the cluster through Redis, else 0.",
+        c.linked ? 1 : 0);
+  gauge(t, "chatd_cluster_other_nodes", "Other nodes whose heartbeat this node hears.",
+        c.other_nodes);
+  gauge(t, "chatd_cluster_queued_bytes", "Commands and publishes waiting for Redis, bytes.",
+        c.queued_bytes);
+  const cluster::BackplaneStats& b = c.stats;
+  counter(t, "chatd_cluster_published_total", "Events this node published to the others.",
+          b.published);
+  counter(t, "chatd_cluster_publish_dropped_total",
+          "Events not published: Redis unreachable, or the outgoing queue full.",
+          b.publish_dropped);
+  counter(t, "chatd_cluster_received_total", "Events heard from other nodes.", b.received);
+  counter(t, "chatd_cluster_lost_total",
+          "Other nodes' events that never arrived (gaps in their sequence numbers).", b.lost);
+  counter(t, "chatd_cluster_duplicates_total", "Other nodes' events heard twice and dropped.",
+          b.duplicates);
+  counter(t, "chatd_cluster_link_downs_total", "Times a link to Redis went down.", b.link_downs);
+}
+
 void loop(PrometheusText& t, const MetricsSnapshot& s) {
   counter(t, "chatd_loop_iterations_total", "Event loop iterations.", s.loop.iterations);
   t.histogram("chatd_loop_busy_seconds",
@@ -139,6 +161,7 @@ std::string render_metrics(const MetricsSnapshot& s) {
   connections(t, s);
   chat(t, s);
   output(t, s);
+  if (s.cluster) cluster_link(t, *s.cluster);
   loop(t, s);
   process(t, s);
   return t.take();

@@ -6,14 +6,24 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "daemon/cluster/backplane.h"
 #include "daemon/server_stats.h"
 #include "reactor/loop_stats.h"
 
 namespace chatd {
 
 class Chat;
+
+// A node of a cluster (--redis): its link to the others.
+struct ClusterMetrics {
+  cluster::BackplaneStats stats;
+  bool linked = false;
+  std::size_t other_nodes = 0;
+  std::size_t queued_bytes = 0;
+};
 
 // What only the server can tell, gathered when the page is asked for.
 struct MetricsSnapshot {
@@ -26,6 +36,7 @@ struct MetricsSnapshot {
   std::size_t max_clients = 0;  // as in force (lowered to fit the fd limit)
   std::size_t output_limit = 0;
   std::uint64_t open_fds = 0;
+  std::optional<ClusterMetrics> cluster{};  // with --redis only
 };
 
 std::string render_metrics(const MetricsSnapshot& s);

@@ -1,7 +1,7 @@
 // Integration tests of the metrics listener: /metrics parsed by the Prometheus project's own
-// Python text parser, its values checked against what the test did; /livez and /readyz
-// (503 while draining and when full); bad, unknown and non-GET requests; keep-alive and
-// pipelining; a request that never completes is closed.
+// Python text parser, its values checked against what the test did (on a cluster node too);
+// /livez and /readyz (503 while draining and when full); bad, unknown and non-GET requests;
+// keep-alive and pipelining; a request that never completes is closed.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/cluster.h"
 #include "tests/support/http_get.h"
 #include "tests/support/irc_client.h"
 #include "tests/support/line_client.h"
@@ -164,6 +165,7 @@ TEST(Metrics, ThePageParsesAndCountsWhatTheTestDid) {
   EXPECT_GT(page.at("chatd_max_clients"), 0);
   EXPECT_EQ(page.at("chatd_output_limit_bytes"), 65536);
   EXPECT_EQ(page.at(R"(chatd_tls_handshakes_total{result="ok"})"), 0);
+  EXPECT_EQ(page.families.count("chatd_cluster_linked"), 0u) << "no cluster without --redis";
   EXPECT_GT(page.at("process_open_fds"), 5);
   EXPECT_GT(page.at("process_resident_memory_bytes"), 1e6);
   EXPECT_GT(page.at("process_start_time_seconds"), 1.7e9);
@@ -172,6 +174,42 @@ TEST(Metrics, ThePageParsesAndCountsWhatTheTestDid) {
     if (key.starts_with("chatd_build_info{")) build_info = value == 1;
   }
   EXPECT_TRUE(build_info);
+}
+
+// A node of a cluster reports its link to the others: linked, the other node heard, and
+// what crossed counted on both sides, with nothing lost, repeated or dropped.
+TEST(Metrics, AClusterNodeReportsItsLinkAndCountsWhatCrossedIt) {
+  Cluster cluster(2, {"--listen", "metrics://127.0.0.1:0"});
+  LineClient alice = connect_as(cluster.node(0).plain_port(), "alice");
+  LineClient bob = connect_as(cluster.node(1).plain_port(), "bob");
+  ASSERT_TRUE(sees_user(alice, "bob")) << alice.diagnostics();
+  constexpr int kLines = 5;
+  for (int i = 0; i < kLines; ++i)
+    ASSERT_TRUE(alice.send_line("across " + std::to_string(i)));
+  for (int i = 0; i < kLines; ++i)
+    ASSERT_TRUE(bob.expect_line(starts_with("<alice> across"))) << bob.diagnostics();
+  const auto page_of = [&](std::size_t node) {
+    const auto r = http_get(cluster.node(node).process().port_of("metrics"), "/metrics");
+    if (!r) throw std::runtime_error("no /metrics from node " + std::to_string(node));
+    return parse_page(r->body);
+  };
+  const Page sender = page_of(0);
+  const Page receiver = page_of(1);
+  for (const Page* p : {&sender, &receiver}) {
+    EXPECT_EQ(p->families.at("chatd_cluster_published"), "counter documented");
+    EXPECT_EQ(p->at("chatd_cluster_linked"), 1);
+    EXPECT_EQ(p->at("chatd_cluster_other_nodes"), 1);
+    EXPECT_EQ(p->at("chatd_cluster_lost_total"), 0);
+    EXPECT_EQ(p->at("chatd_cluster_duplicates_total"), 0);
+    EXPECT_EQ(p->at("chatd_cluster_publish_dropped_total"), 0);
+    EXPECT_EQ(p->at("chatd_cluster_link_downs_total"), 0);
+    EXPECT_GE(p->at("chatd_cluster_queued_bytes"), 0);
+  }
+  // alice's arrival, her join and her lines went out of node 0 and into node 1.
+  EXPECT_GE(sender.at("chatd_cluster_published_total"), kLines + 2);
+  EXPECT_GE(receiver.at("chatd_cluster_received_total"), kLines + 2);
+  EXPECT_EQ(receiver.at("chatd_users"), 2) << "every node's users are in the model";
+  EXPECT_EQ(receiver.at(R"(chatd_connections{proto="plain"})"), 1);
 }
 
 TEST(Metrics, LivezAndReadyzAnswerOkWhileServing) {
