@@ -152,11 +152,15 @@ void RedisClient::on_connected(int status) {
         auto* s = static_cast<Socket*>(stream->data);
         if (s->owner != nullptr) s->owner->on_read(buf->base, n);
       });
-  if (address_.password.empty()) return become_up();
-  state_ = State::kAuthenticating;
-  out_.push(resp_command({"AUTH", address_.password}));
-  pending_.push_back({[this](RespValue&& v) {
-                        if (v.is_error()) return down(fmt::format("AUTH refused: {}", v.str));
+  // Up once Redis has answered, not at the TCP connect: a proxy or a stalled
+  // path accepts connections that no Redis will ever answer.
+  state_ = State::kGreeting;
+  const bool auth = !address_.password.empty();
+  out_.push(auth ? resp_command({"AUTH", address_.password}) : resp_command({"PING"}));
+  pending_.push_back({[this, auth](RespValue&& v) {
+                        if (v.is_error()) {
+                          return down(fmt::format("{} refused: {}", auth ? "AUTH" : "PING", v.str));
+                        }
                         become_up();
                       },
                       loop_.now_ms()});

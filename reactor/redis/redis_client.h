@@ -46,7 +46,7 @@ class RedisClientHandler {
 };
 
 struct RedisClientOptions {
-  std::uint64_t connect_timeout_ms = 2000;  // connecting and AUTH
+  std::uint64_t connect_timeout_ms = 2000;  // connecting, to the first answer (PING or AUTH)
   std::uint64_t reply_timeout_ms = 2000;    // the oldest unanswered command
   std::uint64_t backoff_min_ms = 100;
   std::uint64_t backoff_max_ms = 5000;
@@ -90,7 +90,7 @@ class RedisClient {
   std::size_t queued_bytes() const { return out_.bytes(); }
 
  private:
-  enum class State : std::uint8_t { kIdle, kResolving, kConnecting, kAuthenticating, kUp };
+  enum class State : std::uint8_t { kIdle, kResolving, kConnecting, kGreeting, kUp };
   struct Socket;
   struct Resolve;
   struct Pending {

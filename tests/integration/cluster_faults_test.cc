@@ -1,6 +1,7 @@
 // Integration tests of a cluster when Redis fails: restarted empty, stopped,
 // its subscriber connections killed, not there yet when a node starts, a node
-// stopped until Redis cuts it off, and nodes sharing a port. Local
+// stopped until Redis cuts it off, the path to Redis gone silent, and nodes
+// sharing a port. Local
 // chat goes on throughout; users in rooms that span nodes are told once when
 // contact is lost and once when it is back; nicks are claimed again.
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 
 #include "tests/support/cluster.h"
 #include "tests/support/free_port.h"
+#include "tests/support/stalling_proxy.h"
 
 namespace chatd::test {
 namespace {
@@ -190,6 +192,50 @@ TEST(ClusterFaults, ANodeCutOffByRedisReconnectsAndReportsTheGap) {
       << t.bob.diagnostics();
 }
 
+// The path between a node and Redis stops carrying packets: nothing is refused
+// or reset, so TCP would take minutes to tell. The node's own deadlines (a
+// command unanswered for 2 s, its heartbeat not back within two intervals)
+// isolate it within seconds; the other node hears it fall silent and drops its
+// users. When the path is back, so is the node, with its users.
+TEST(ClusterFaults, AStalledPathToRedisIsCaughtByTheNodesOwnDeadlines) {
+  Cluster cluster(1);
+  StallingProxy path(cluster.redis().socket_path());
+  MixedChatd far({"--redis", path.url(), "--node-name", "far"});
+  ASSERT_TRUE(far.process().wait_for_log(kLinkedLog, within(15s))) << far.process().log_text();
+  LineClient alice = connect_as(far.plain_port(), "alice");
+  LineClient amy = connect_as(far.plain_port(), "amy");
+  LineClient bob = connect_as(cluster.node(0).plain_port(), "bob");
+  ASSERT_TRUE(sees_user(bob, "alice")) << bob.diagnostics();
+  ASSERT_TRUE(sees_user(alice, "bob")) << alice.diagnostics();
+  const std::size_t from = far.process().log_line_count();
+  const std::size_t connections = path.connections();
+
+  path.stall();
+  EXPECT_TRUE(alice.expect_line(equals(kLostContactLine), within(10s))) << alice.diagnostics();
+  EXPECT_TRUE(far.process().wait_for_log("cluster: isolated", within(1s), from))
+      << far.process().log_text();
+  EXPECT_TRUE(bob.expect_line(equals("*** alice quit (server went away)"), within(12s)))
+      << bob.diagnostics();
+  ASSERT_TRUE(amy.send_line("local still works"));
+  EXPECT_TRUE(alice.expect_line(equals("<amy> local still works"), within(2s)))
+      << alice.diagnostics();
+  // Its reconnects reach the proxy, but a link is up only once Redis answers.
+  EXPECT_FALSE(far.process().wait_for_log(path.url() + " is up", within(0s), from))
+      << far.process().log_text();
+
+  path.resume();
+  ASSERT_TRUE(far.process().wait_for_log(kLinkedLog, within(20s), from))
+      << far.process().log_text();
+  EXPECT_TRUE(alice.expect_line(equals(kContactBackLine), within(5s))) << alice.diagnostics();
+  EXPECT_GT(path.connections(), connections) << "the node did not connect again";
+  ASSERT_TRUE(sees_user(bob, "alice")) << bob.diagnostics();
+  ASSERT_TRUE(bob.send_line("welcome back"));
+  EXPECT_TRUE(alice.expect_line(equals("<bob> welcome back"), within(10s), 50))
+      << alice.diagnostics();
+  ASSERT_TRUE(alice.send_line("glad to be"));
+  EXPECT_TRUE(bob.expect_line(equals("<alice> glad to be"), within(10s), 50)) << bob.diagnostics();
+}
+
 TEST(ClusterFaults, TwoNodesWithReuseportShareOnePort) {
   RedisServer redis;
   const std::uint16_t port = free_port();
@@ -202,6 +248,7 @@ TEST(ClusterFaults, TwoNodesWithReuseportShareOnePort) {
   // 16 users: all on one node would be one run in 32,768.
   constexpr int kUsers = 16;
   std::vector<LineClient> users;
+  users.reserve(kUsers);
   for (int i = 0; i < kUsers; ++i)
     users.push_back(connect_as(port, "u" + std::to_string(i)));
   for (int i = 0; i < kUsers; ++i)
