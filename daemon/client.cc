@@ -29,6 +29,9 @@ Disconnect disconnect_for(reactor::CloseReason why) {
       return Disconnect::kHandshakeTimeout;
     case CloseReason::kTlsError:
       return Disconnect::kTlsError;
+    case CloseReason::kPingTimeout:
+      return Disconnect::kPingTimeout;
+    case CloseReason::kProtocolError:
     case CloseReason::kByServer:
       break;
   }

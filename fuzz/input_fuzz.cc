@@ -1,6 +1,7 @@
 // libFuzzer target: a client's bytes as a +proxy listener would see them first (a PROXY
 // header, proxy_checks.h), as a metrics listener would (HTTP request heads,
-// http_checks.h) and as a cluster node would from Redis (RESP replies, envelopes:
+// http_checks.h), as a web listener would (WebSocket upgrades and frames:
+// websocket_checks.h) and as a cluster node would from Redis (RESP replies, envelopes:
 // cluster_checks.h), then along the path Connection gives them (TelnetFilter
 // in place, LineFramer in read-sized chunks, pauses included), then each line through
 // the daemon's text code (line_checks.h) and its IRC parsing (irc_checks.h). How to build and run:
@@ -19,6 +20,7 @@
 #include "fuzz/line_checks.h"
 #include "fuzz/proxy_checks.h"
 #include "fuzz/stream_models.h"
+#include "fuzz/websocket_checks.h"
 #include "reactor/line_framer.h"
 #include "reactor/telnet_filter.h"
 
@@ -108,6 +110,8 @@ void run(std::string_view header, std::string_view sent) {
   // and what the framer must make of that.
   check_proxy_header(sent);
   check_http_requests(sent);
+  check_websocket_upgrades(sent);
+  check_websocket_frames(sent, max_read, limit);
   check_redis_replies(sent, max_read);
   check_envelope(sent);
   const std::string filtered = model_telnet(sent);

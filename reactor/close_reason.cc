@@ -23,6 +23,10 @@ std::string_view to_string(CloseReason reason) {
       return "TLS handshake timed out";
     case CloseReason::kTlsError:
       return "TLS error";
+    case CloseReason::kProtocolError:
+      return "WebSocket protocol error";
+    case CloseReason::kPingTimeout:
+      return "no answer to ping";
   }
   return "unknown";
 }

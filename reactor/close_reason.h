@@ -16,6 +16,8 @@ enum class CloseReason : std::uint8_t {
   kHandshakeFailed,   // TLS: the handshake failed (not TLS, bad records, no common version)
   kHandshakeTimeout,  // TLS: the handshake did not finish within handshake_timeout
   kTlsError,          // TLS: a bad record after the handshake
+  kProtocolError,     // WebSocket: the peer broke RFC 6455 (told so in a Close frame)
+  kPingTimeout,       // WebSocket: no answer to a liveness Ping
 };
 
 // A short phrase for log lines, e.g. "slow consumer".

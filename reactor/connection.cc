@@ -36,6 +36,14 @@ Connection::Connection(Loop& loop) : loop_(loop) {
 }
 
 void Connection::send(MessageRef m) {
+  if (ws_) {
+    if (!ws_->close_sent) push(m.websocket_form());
+    return;
+  }
+  push(std::move(m));
+}
+
+void Connection::push(MessageRef m) {
   if (state_ != State::kOpen || fin_sent_ || (tls_ && tls_->close_notify_sent())) return;
   if (queued_bytes() == 0) behind_since_ms_ = loop_.now_ms();
   out_.push(std::move(m));
@@ -121,17 +129,25 @@ void Connection::close(CloseReason why) {
     }
   }
   loop_.on_connection_closing(*this);
+  if (ws_) loop_.forget_websocket(*ws_);
   if (ConnectionHandler* h = handler_) {
     handler_ = nullptr;
     h->on_close(*this, why);
+  }
+  // After the handler's last line, if that could be written: the browser learns
+  // why in the Close frame.
+  if (ws_ && why == CloseReason::kSlowConsumer && !ws_->close_sent) {
+    ws_->close_sent = true;
+    try_write_raw(make_close_frame(WsClose::kPolicy, "too slow to receive"));
   }
   // libuv cancels a pending uv_write before this callback runs, so on_write has
   // seen the end of it and the queued references die with the connection.
   uv_close(handle(), [](uv_handle_t* h) { delete static_cast<Connection*>(h->data); });
 }
 
-void Connection::close_when_drained() {
+void Connection::close_when_drained(WsClose goodbye) {
   if (state_ != State::kOpen || draining_) return;
+  if (ws_ && !ws_->close_sent) send_close_frame(make_close_frame(goodbye));
   // Before its handshake a TLS client can be told nothing: no crypto is spent.
   // Deferred like every close this makes, so callers may walk lists meanwhile.
   if (!can_speak()) {
@@ -215,6 +231,14 @@ void Connection::on_peer_eof() {
 }
 
 void Connection::try_write_now(const MessageRef& m) {
+  if (ws_) {
+    if (!ws_->close_sent) try_write_raw(m.websocket_form());
+    return;
+  }
+  try_write_raw(m);
+}
+
+void Connection::try_write_raw(const MessageRef& m) {
   if (write_in_flight_ != 0 || out_.mid_message() || !can_speak()) return;
   if (tls_) {
     if (!tls_->wire().empty() || !tls_->seal_now(m.view())) return;
@@ -418,10 +442,18 @@ void Connection::become_ready() {
   if (handler_ != nullptr) handler_->on_ready(*this);
 }
 
+void Connection::handle_bytes(char* data, std::size_t n) {
+  if (ws_) {
+    handle_frames(data, n);
+  } else {
+    handle_lines(data, n);
+  }
+}
+
 // Hands every complete line to the handler. Stops as soon as the connection no
 // longer takes lines: a /quit in the middle of a pasted block ends it there, and
 // a flood-control pause keeps the rest, unframed, for resume_reading().
-void Connection::handle_bytes(const char* data, std::size_t n) {
+void Connection::handle_lines(const char* data, std::size_t n) {
   struct Sink {
     Connection& c;
     bool takes_lines() const {

@@ -5,6 +5,10 @@
 // The transport is TCP, or TLS when its listener has a certificate: then a
 // TlsSession sits between the socket and the framer, and between the queue of
 // shared plaintext and the socket. Framing and queueing above it are the same.
+//
+// The framing is lines, or WebSocket frames after upgrade_to_websocket(): each
+// text message's lines reach the handler as lines, and each block sent goes
+// out as its WebSocket form (one text frame per line, framed once per block).
 #pragma once
 
 #include <uv.h>
@@ -24,6 +28,8 @@
 #include "reactor/output_queue.h"
 #include "reactor/telnet_filter.h"
 #include "reactor/tls/tls_session.h"
+#include "reactor/websocket/websocket_frame.h"
+#include "reactor/websocket/websocket_state.h"
 
 namespace chatd::reactor {
 
@@ -64,7 +70,8 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   // and after limits().drain_timeout_ms at the latest.
   // Input is read and discarded meanwhile: closing a socket with unread input
   // would make the kernel reset it and drop the end of the goodbye.
-  void close_when_drained();
+  // A WebSocket connection sends a Close frame with `goodbye` after its output.
+  void close_when_drained(WsClose goodbye = WsClose::kNormal);
   // Writes `m` right now if that cannot split another line, and drops it
   // otherwise. For a last word to a client that is being cut off.
   void try_write_now(const MessageRef& m);
@@ -81,6 +88,17 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   // Telnet negotiation is taken out of the input unless this is turned off, for
   // a protocol whose clients never speak telnet.
   void set_telnet_filter(bool on) { telnet_on_ = on; }
+  // From the next byte read, the peer speaks WebSocket (RFC 6455): call it
+  // right after sending the 101 answer. Text messages reach the handler as
+  // lines (a message of several lines as several), limited by the line limit
+  // (0 again: the loop's); pings are answered, a Close is echoed, a broken
+  // frame gets a Close with its code (reported as kProtocolError), and a peer
+  // quiet for limits().websocket_ping_ms is pinged, then closed (kPingTimeout)
+  // if it stays quiet.
+  void upgrade_to_websocket();
+  bool is_websocket() const { return ws_ != nullptr; }
+  // Why the last WebSocket frame was refused, for a log line.
+  std::string_view websocket_error() const;
   // Calls the handler's on_output_drained() once, the next time the queued
   // output is down to `low_water` bytes or less (the next flush, if it already
   // is). A long reply can then be produced as fast as the peer reads it, and
@@ -127,7 +145,17 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   void start(ListenerHandler& owner, const std::shared_ptr<const TlsContext>& tls);
   void await_proxy_header(ListenerHandler& owner, std::shared_ptr<const TlsContext> tls);
   void read_proxy_header(const char* data, std::size_t n);
-  void handle_bytes(const char* data, std::size_t n);
+  void handle_bytes(char* data, std::size_t n);
+  void handle_lines(const char* data, std::size_t n);
+  void handle_frames(char* data, std::size_t n);
+  // Queues `m` as it is (WebSocket control frames, or any block on a line
+  // connection); send() queues a block's WebSocket form on a WebSocket.
+  void push(MessageRef m);
+  void send_frame(MessageRef frame) { push(std::move(frame)); }
+  // Queues the Close frame: nothing is sent after it.
+  void send_close_frame(MessageRef frame);
+  // try_write_now() of `m` as it is.
+  void try_write_raw(const MessageRef& m);
   void handle_plaintext(char* data, std::size_t n);
   void read_tls(const char* data, std::size_t n);
   void become_ready();
@@ -161,7 +189,8 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   Loop& loop_;
   ConnectionHandler* handler_ = nullptr;
   OutputQueue out_;
-  std::unique_ptr<TlsSession> tls_;  // null on TCP
+  std::unique_ptr<TlsSession> tls_;     // null on TCP
+  std::unique_ptr<WebSocketState> ws_;  // null until upgrade_to_websocket()
   // Until a +proxy connection's header is in: its listener's owner and TLS
   // context, and the header's bytes so far.
   struct ProxyWait {

@@ -10,6 +10,7 @@
 
 #include "reactor/connection.h"
 #include "reactor/tls/tls_session.h"
+#include "reactor/websocket/websocket_state.h"
 
 namespace chatd::reactor {
 namespace {
@@ -239,6 +240,40 @@ void Loop::on_lag_tick() {
   lag_expected_ns_ = now + kLagTickMs * 1000000;
 }
 
+void Loop::watch_websocket(WebSocketState& ws) {
+  ws.heard_ms = now_ms();
+  websockets_.push_back(ws);
+}
+
+void Loop::heard_websocket(WebSocketState& ws) {
+  ws.heard_ms = now_ms();
+  ws.pinged_ms = 0;
+  websockets_.move_to_back(ws);
+}
+
+void Loop::forget_websocket(WebSocketState& ws) {
+  if (ws.linked()) websockets_.remove(ws);
+}
+
+// Quiet peers are sent the shared Ping block; a browser answers by itself, so
+// only a dead peer (or a path that lost it) stays quiet past the pong timeout.
+void Loop::ping_quiet_websockets(std::uint64_t now) {
+  for (WebSocketState* ws = websockets_.front(); ws != nullptr;) {
+    WebSocketState* next = websockets_.next(*ws);
+    if (now - ws->heard_ms < limits_.websocket_ping_ms) break;
+    Connection& c = ws->connection;
+    if (ws->pinged_ms == 0) {
+      ws->pinged_ms = now;
+      ++stats_.websocket_pings;
+      c.send_frame(ping_frame());
+    } else if (now - ws->pinged_ms >= limits_.websocket_pong_timeout_ms) {
+      ++stats_.websocket_pong_timeouts;
+      c.close(CloseReason::kPingTimeout);
+    }
+    ws = next;
+  }
+}
+
 void Loop::sweep() {
   const std::uint64_t now = now_ms();
   while (Connection* c = handshaking_.front()) {
@@ -254,6 +289,7 @@ void Loop::sweep() {
       if (c->over_soft_limit_) c->check_output_limits();
     }
   }
+  ping_quiet_websockets(now);
   if (limits_.idle_timeout_ms == 0) return;
   while (Connection* c = active_.front()) {
     if (now - c->last_activity_ms_ < limits_.idle_timeout_ms) break;

@@ -20,6 +20,8 @@ namespace chatd::reactor {
 class Connection;
 struct ActivityTag;
 struct DirtyTag;
+struct WebSocketState;
+struct WebSocketTag;
 
 // Limits applied to every connection; changing them affects the next event.
 struct ConnectionLimits {
@@ -32,6 +34,11 @@ struct ConnectionLimits {
   std::uint64_t idle_timeout_ms = 0;           // 0 = never
   std::uint64_t drain_timeout_ms = 5000;       // longest wait for a graceful close
   std::uint64_t handshake_timeout_ms = 10000;  // TLS: accept to finished handshake
+  // WebSocket liveness: a Ping to a peer quiet this long (under the 60 s that
+  // proxies such as nginx allow a silent connection), closed if nothing comes
+  // back within the pong timeout.
+  std::uint64_t websocket_ping_ms = 30000;
+  std::uint64_t websocket_pong_timeout_ms = 10000;
   // TLS handshake steps (a ClientHello costs a key exchange and a signature) run
   // per loop turn at most; the rest wait a turn, so a storm of new clients cannot
   // starve the ones already chatting.
@@ -91,6 +98,11 @@ class Loop {
   void defer_handshake(Connection& c);
   void run_deferred_handshakes();
   void touch(Connection& c);
+  // WebSocket connections, for the liveness sweep.
+  void watch_websocket(WebSocketState& ws);
+  void heard_websocket(WebSocketState& ws);
+  void forget_websocket(WebSocketState& ws);
+  void ping_quiet_websockets(std::uint64_t now);
   void start_draining(Connection& c);
   // After a draining connection's FIN: polled until the peer has acknowledged
   // everything (then it closes), the peer's EOF or the drain deadline.
@@ -115,6 +127,8 @@ class Loop {
   IntrusiveList<Connection, ActivityTag> draining_;
   // TLS connections in their handshake, earliest deadline first.
   IntrusiveList<Connection, ActivityTag> handshaking_;
+  // WebSocket connections, the one heard from longest ago first.
+  IntrusiveList<WebSocketState, WebSocketTag> websockets_;
   // Oldest first from deferred_head_; a connection that closes while waiting
   // leaves a null in its slot (Connection::deferred_slot_), so closing is O(1).
   std::vector<Connection*> deferred_handshakes_;

@@ -38,6 +38,8 @@ struct LoopStats {
   std::uint64_t tls_handshakes_ok = 0;
   std::uint64_t tls_handshakes_failed = 0;
   std::uint64_t tls_handshakes_timed_out = 0;
+  std::uint64_t websocket_pings = 0;          // liveness Pings sent to quiet peers
+  std::uint64_t websocket_pong_timeouts = 0;  // ... that went unanswered: closed
 };
 
 }  // namespace chatd::reactor

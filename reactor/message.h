@@ -14,12 +14,15 @@ namespace chatd::reactor {
 
 // Header and bytes in one allocation:
 //
-//   +-------+-------+----------------------------+
-//   | refs_ | size_ | size_ bytes (ends in CRLF) |
-//   +-------+-------+----------------------------+
-//   ^ Message         ^ data()
+//   +-------+-------+-----------------+----------------------------+
+//   | refs_ | size_ | websocket_form_ | size_ bytes (ends in CRLF) |
+//   +-------+-------+-----------------+----------------------------+
+//   ^ Message                           ^ data()
 //
 // The count is a plain integer: everything runs on the loop's one thread.
+// A block of lines has a second form, the same lines as WebSocket text frames,
+// made the first time a WebSocket recipient is sent the block: a broadcast is
+// then framed once, whatever the number of browsers in the room.
 
 // Every block alive in this process, its bytes and the references to it: refs
 // times bytes over blocks is what a copy per recipient would have cost.
@@ -52,10 +55,20 @@ class Message {
     if (--refs_ == 0) destroy();
   }
 
+  // These lines as WebSocket text frames (one per line): made at the first
+  // call, kept with this block and shared by every later caller. A cache, so
+  // const: the bytes of this block never change.
+  const Message& websocket_form() const;
+
   static const LiveMessages& live() { return live_; }
 
  private:
+  friend Message* frame_text_lines(std::string_view lines);
+
   explicit Message(std::uint32_t size) : size_(size) {}
+  // A block of `size` bytes for the caller to fill before anyone else sees it.
+  static Message* create_uninitialized(std::size_t size);
+  char* mutable_data() { return reinterpret_cast<char*>(this + 1); }
   // Out of line: the rare path, and g++ 12's -Wuse-after-free misreads the
   // inlined delete in callers that release several references.
   void destroy();
@@ -65,8 +78,9 @@ class Message {
 
   std::uint32_t refs_ = 1;
   std::uint32_t size_;
+  mutable Message* websocket_form_ = nullptr;  // holds one reference
 };
-static_assert(sizeof(Message) == 8 && std::is_trivially_destructible_v<Message>);
+static_assert(sizeof(Message) == 16 && std::is_trivially_destructible_v<Message>);
 
 // An 8-byte owning reference: copying retains, destruction releases.
 class MessageRef {
@@ -90,6 +104,12 @@ class MessageRef {
   std::uint32_t size() const { return m_->size(); }
   std::string_view view() const { return {m_->data(), m_->size()}; }
   const Message* get() const { return m_; }
+  // A reference to the block's WebSocket form (Message::websocket_form).
+  MessageRef websocket_form() const {
+    auto& form = const_cast<Message&>(m_->websocket_form());
+    form.retain();
+    return MessageRef(&form);
+  }
 
  private:
   Message* m_ = nullptr;
