@@ -54,6 +54,10 @@ bool has_token(std::string_view list, std::string_view token) {
 
 }  // namespace
 
+bool HttpRequest::field_lists(std::string_view name, std::string_view token) const {
+  return has_token(field(name), token);
+}
+
 std::string_view HttpRequest::field(std::string_view name) const {
   for (const auto& [n, v] : fields) {
     if (n == name) return v;

@@ -21,6 +21,9 @@ struct HttpRequest {
 
   // The first field called `name` (lower case), or empty.
   std::string_view field(std::string_view name) const;
+  // That field is a comma-separated list holding `token` (lower case), in any
+  // case: "Connection: keep-alive, Upgrade" lists "upgrade".
+  bool field_lists(std::string_view name, std::string_view token) const;
   // The target without its query.
   std::string_view path() const;
   // HTTP/1.1 unless "Connection: close"; HTTP/1.0 only with "keep-alive".

@@ -4,40 +4,13 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
-#include <algorithm>
 #include <array>
-#include <cctype>
+#include <utility>
 
 namespace chatd::reactor {
 namespace {
 
 constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
-// A comma-separated token list (Connection: keep-alive, Upgrade) has `token`.
-bool lists_token(std::string_view list, std::string_view token) {
-  while (!list.empty()) {
-    const std::size_t comma = list.find(',');
-    if (equals_ignoring_case(trim(list.substr(0, comma)), token)) return true;
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
-  return false;
-}
 
 // 16 bytes in base64 are 24 characters, the last two "==".
 bool is_websocket_key(std::string_view key) {
@@ -56,7 +29,7 @@ WebSocketUpgrade refuse(int status, std::string why) {
 }  // namespace
 
 bool asks_for_websocket(const HttpRequest& request) {
-  return lists_token(request.field("upgrade"), "websocket");
+  return request.field_lists("upgrade", "websocket");
 }
 
 WebSocketUpgrade check_websocket_upgrade(const HttpRequest& request) {
@@ -64,7 +37,7 @@ WebSocketUpgrade check_websocket_upgrade(const HttpRequest& request) {
   if (request.minor_version < 1) return refuse(400, "a WebSocket upgrade needs HTTP/1.1");
   if (request.field("host").empty()) return refuse(400, "no Host header");
   if (!asks_for_websocket(request)) return refuse(400, "no Upgrade: websocket header");
-  if (!lists_token(request.field("connection"), "upgrade")) {
+  if (!request.field_lists("connection", "upgrade")) {
     return refuse(400, "the Connection header does not list Upgrade");
   }
   if (request.field("sec-websocket-version") != "13") {
