@@ -239,7 +239,7 @@ void Connection::try_write_now(const MessageRef& m) {
 }
 
 void Connection::try_write_raw(const MessageRef& m) {
-  if (write_in_flight_ != 0 || out_.mid_message() || !can_speak()) return;
+  if (torn_write_ || write_in_flight_ != 0 || out_.mid_message() || !can_speak()) return;
   if (tls_) {
     if (!tls_->wire().empty() || !tls_->seal_now(m.view())) return;
     uv_buf_t bufs[kMaxBufs];
@@ -248,7 +248,8 @@ void Connection::try_write_raw(const MessageRef& m) {
     return;
   }
   uv_buf_t buf = uv_buf_init(const_cast<char*>(m.data()), m.size());
-  uv_try_write(stream(), &buf, 1);
+  const int written = uv_try_write(stream(), &buf, 1);
+  if (written > 0 && static_cast<std::size_t>(written) < m.size()) torn_write_ = true;
 }
 
 void Connection::pause_reading() {
@@ -453,11 +454,11 @@ void Connection::handle_bytes(char* data, std::size_t n) {
 // Hands every complete line to the handler. Stops as soon as the connection no
 // longer takes lines: a /quit in the middle of a pasted block ends it there, and
 // a flood-control pause keeps the rest, unframed, for resume_reading().
-void Connection::handle_lines(const char* data, std::size_t n) {
+void Connection::handle_lines(char* data, std::size_t n) {
   struct Sink {
     Connection& c;
     bool takes_lines() const {
-      return c.state_ == State::kOpen && !c.draining_ && !c.reading_paused_;
+      return c.state_ == State::kOpen && !c.draining_ && !c.reading_paused_ && !c.ws_;
     }
     // Idle means no line received: bytes that never end a line (slowloris) do
     // not count as activity.
@@ -473,9 +474,13 @@ void Connection::handle_lines(const char* data, std::size_t n) {
     }
   } sink{*this};
   const std::size_t used = framer_.feed(data, n, max_line_bytes(), sink);
-  if (used < n && state_ == State::kOpen && !draining_ && reading_paused_) {
+  if (used == n || state_ != State::kOpen || draining_) return;
+  if (reading_paused_) {
     if (!paused_tail_) paused_tail_ = std::make_unique<std::string>();
     paused_tail_->append(data + used, n - used);
+  } else if (ws_) {
+    // The handler upgraded on the line that ended its HTTP request.
+    handle_frames(data + used, n - used);
   }
 }
 

@@ -56,6 +56,9 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   // bytes go to: the owner's classification, below kTrafficClasses.
   void set_traffic_class(std::uint8_t c) { traffic_class_ = c; }
   const PeerAddress& peer() const { return peer_; }
+  // The client's address as a trusted proxy told it (an HTTP X-Forwarded-For),
+  // for the owner's limits and logs from now on.
+  void set_peer(const PeerAddress& client) { peer_ = client; }
   Loop& loop() const { return loop_; }
 
   // Queues a reference to `m`; the bytes leave in this loop iteration if the
@@ -89,7 +92,8 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   // a protocol whose clients never speak telnet.
   void set_telnet_filter(bool on) { telnet_on_ = on; }
   // From the next byte read, the peer speaks WebSocket (RFC 6455): call it
-  // right after sending the 101 answer. Text messages reach the handler as
+  // right after queueing the 101 answer (from the handler's on_line, the
+  // bytes after that line are frames already). Text messages reach the handler as
   // lines (a message of several lines as several), limited by the line limit
   // (0 again: the loop's); pings are answered, a Close is echoed, a broken
   // frame gets a Close with its code (reported as kProtocolError), and a peer
@@ -146,7 +150,7 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   void await_proxy_header(ListenerHandler& owner, std::shared_ptr<const TlsContext> tls);
   void read_proxy_header(const char* data, std::size_t n);
   void handle_bytes(char* data, std::size_t n);
-  void handle_lines(const char* data, std::size_t n);
+  void handle_lines(char* data, std::size_t n);
   void handle_frames(char* data, std::size_t n);
   // Queues `m` as it is (WebSocket control frames, or any block on a line
   // connection); send() queues a block's WebSocket form on a WebSocket.
@@ -154,7 +158,8 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   void send_frame(MessageRef frame) { push(std::move(frame)); }
   // Queues the Close frame: nothing is sent after it.
   void send_close_frame(MessageRef frame);
-  // try_write_now() of `m` as it is.
+  // try_write_now() of `m` as it is. Nothing is written after a write the
+  // kernel took only part of: the peer would read the next bytes as its rest.
   void try_write_raw(const MessageRef& m);
   void handle_plaintext(char* data, std::size_t n);
   void read_tls(const char* data, std::size_t n);
@@ -225,6 +230,7 @@ class Connection : public ListHook<ActivityTag>, public ListHook<DirtyTag> {
   bool handshaking_ = false;  // in the loop's handshaking list
   bool secured_by_proxy_ = false;
   bool handshake_deferred_ = false;  // waiting for the next turn's handshake budget
+  bool torn_write_ = false;          // a try_write_now() left part of its bytes unwritten
   std::uint8_t traffic_class_ = 0;
   std::uint32_t deferred_slot_ = 0;                    // where, in the loop's list of those waiting
   CloseReason drain_reason_ = CloseReason::kByServer;  // reported when a drain ends

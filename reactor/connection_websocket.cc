@@ -24,6 +24,7 @@ std::string_view Connection::websocket_error() const {
 void Connection::send_close_frame(MessageRef frame) {
   push(std::move(frame));
   ws_->close_sent = true;
+  loop_.forget_websocket(*ws_);
 }
 
 // Each text message is the lines of one paste at most: they all reach the

@@ -246,6 +246,7 @@ void Loop::watch_websocket(WebSocketState& ws) {
 }
 
 void Loop::heard_websocket(WebSocketState& ws) {
+  if (!ws.linked()) return;  // our Close has gone: no more pings
   ws.heard_ms = now_ms();
   ws.pinged_ms = 0;
   websockets_.move_to_back(ws);

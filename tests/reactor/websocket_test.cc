@@ -126,5 +126,72 @@ TEST_F(WebSocketConnectionTest, AQuietPeerIsPingedThenClosedIfItStaysQuiet) {
   EXPECT_EQ(loop().stats().websocket_pong_timeouts, 1u);
 }
 
+TEST_F(WebSocketConnectionTest, TheBytesAfterTheUpgradingLineAreFrames) {
+  server().accept_hook = [](RecordingHandler& h) {
+    h.line_hook = [](RecordingHandler& r, std::string_view line) {
+      if (line.empty()) r.conn->upgrade_to_websocket();
+    };
+  };
+  RawClient* client = nullptr;
+  RecordingHandler* peer = nullptr;
+  ASSERT_TRUE(open_link(client, peer));
+  client->write_all("GET /ws HTTP/1.1\r\n\r\n" + text_frame("hello") + text_frame("again"));
+  ASSERT_TRUE(pump([&] { return peer->lines.size() == 4; }));
+  EXPECT_EQ(peer->lines, (Lines{"GET /ws HTTP/1.1", "", "hello", "again"}));
+}
+
+TEST_F(WebSocketConnectionTest, NoPingFollowsTheServersClose) {
+  set_limits([](reactor::ConnectionLimits& l) {
+    l.websocket_ping_ms = 0;
+    l.websocket_pong_timeout_ms = 60000;
+  });
+  RawClient* leaving = nullptr;
+  RawClient* quiet = nullptr;
+  RecordingHandler* leaving_peer = nullptr;
+  RecordingHandler* quiet_peer = nullptr;
+  ASSERT_TRUE(open_tight_link(leaving, leaving_peer));
+  ASSERT_TRUE(open_link(quiet, quiet_peer));
+  // Enough output that the drain outlasts a sweep while the client reads nothing.
+  const std::string block(1000, 'x');
+  for (int i = 0; i < 200; ++i)
+    leaving_peer->conn->send(reactor::make_line(block));
+  leaving_peer->conn->close_when_drained(reactor::WsClose::kGoingAway);
+  // The sweep pings the other, quiet connection: it has run.
+  ASSERT_TRUE(pump([&] { return loop().stats().websocket_pings >= 1; }, 5s));
+  EXPECT_EQ(loop().stats().websocket_pings, 1u) << "only the connection still open is pinged";
+
+  ASSERT_TRUE(pump([&] {
+    leaving->read_available();
+    return leaving->eof();
+  }));
+  std::vector<ServerFrame> frames;
+  while (std::optional<ServerFrame> f = take_server_frame(leaving->received())) {
+    frames.push_back(*f);
+  }
+  ASSERT_EQ(frames.size(), 201u);
+  EXPECT_EQ(frames.back().close_code(), 1001);
+  EXPECT_TRUE(leaving->received().empty());
+}
+
+TEST_F(WebSocketConnectionTest, ASlowConsumersCloseFrameNeverFollowsAPartFrame) {
+  RawClient* client = nullptr;
+  RecordingHandler* peer = nullptr;
+  ASSERT_TRUE(open_tight_link(client, peer));
+  // Far more than the socket buffers hold: the kernel takes a part of it.
+  peer->close_hook = [](reactor::Connection& c, reactor::CloseReason) {
+    c.try_write_now(reactor::make_line(std::string(60000, 'y')));
+  };
+  peer->conn->close(reactor::CloseReason::kSlowConsumer);
+  ASSERT_TRUE(pump([&] {
+    client->read_available();
+    return client->eof();
+  }));
+  ASSERT_FALSE(client->received().empty());
+  std::string& bytes = client->received();
+  EXPECT_FALSE(take_server_frame(bytes)) << "the text frame is cut short";
+  EXPECT_LT(bytes.size(), 60000u);
+  EXPECT_EQ(bytes.find("too slow to receive"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace chatd::test
