@@ -53,7 +53,7 @@ Client::Client(Server& server, reactor::Connection& connection, FrontEnd front_e
 void Client::say_goodbye(const reactor::MessageRef& line) {
   set_disconnect_unless_set(Disconnect::kShutdown);
   conn_.send(line);
-  conn_.close_when_drained();
+  conn_.close_when_drained(reactor::WsClose::kGoingAway);
 }
 
 void Client::deliver_rendering(const reactor::MessageRef& m) {

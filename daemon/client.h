@@ -33,7 +33,8 @@ class Client : public reactor::ConnectionHandler, public reactor::ListHook<Clien
   void deliver_rendering(const reactor::MessageRef& m);
 
   // The server is shutting down: one last line, then the connection closes
-  // once it has been written. No quit is announced to anyone.
+  // once it has been written (a browser's with Close 1001, going away). No
+  // quit is announced to anyone.
   void say_goodbye(const reactor::MessageRef& line);
   // Why this client is leaving, for the disconnect count, when the session
   // knows better than the connection's close reason (a /quit, a ping timeout).

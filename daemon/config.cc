@@ -18,6 +18,7 @@
 #include <variant>
 
 #include "daemon/config_checks.h"
+#include "daemon/web/web_origin.h"
 #include "reactor/password_hash.h"
 
 #ifndef CHATD_VERSION
@@ -46,8 +47,8 @@ struct Field {
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
-// listen, proxy_from, redis_sentinel and config are not here: they are not a plain value of one
-// type.
+// listen, proxy_from, redis_sentinel, web_origin and config are not here: they are not a plain
+// value of one type.
 const Field kFields[] = {
     {"max_clients", "N", "concurrent connections", &Config::max_clients, 1, 1e7},
     {"max_per_ip", "N", "concurrent connections from one address, IPv6 per /64 (0 = unlimited)",
@@ -260,6 +261,14 @@ reactor::Cidr proxy_source(std::string_view text, const std::string& where) {
   }
 }
 
+std::string web_origin(std::string_view text, const std::string& where) {
+  try {
+    return normalize_origin(text);
+  } catch (const std::invalid_argument& e) {
+    fail(where, e.what());
+  }
+}
+
 // The keys whose value is a list of strings, each parsed on its own.
 template <class T>
 struct ListKey {
@@ -270,6 +279,7 @@ struct ListKey {
 constexpr ListKey<ListenSpec> kListen{"listen", "[PROTO://]HOST:PORT", listen_spec};
 constexpr ListKey<reactor::Cidr> kProxyFrom{"proxy_from", "ADDRESS[/PREFIX]", proxy_source};
 constexpr ListKey<std::string> kRedisSentinel{"redis_sentinel", "HOST:PORT", check_sentinel};
+constexpr ListKey<std::string> kWebOrigin{"web_origin", "SCHEME://HOST[:PORT]", web_origin};
 
 // key = "TEXT" or key = ["TEXT", "TEXT", ...], at least one.
 template <class T>
@@ -292,7 +302,7 @@ std::vector<T> list_from_toml(const ListKey<T>& k, const std::string& path,
 }
 
 std::string known_keys() {
-  std::string keys = "listen, proxy_from, redis_sentinel, [[oper]]";
+  std::string keys = "listen, proxy_from, redis_sentinel, web_origin, [[oper]]";
   for (const Field& f : kFields) {
     keys += fmt::format(", {}", f.key);
   }
@@ -381,6 +391,10 @@ void apply_file(Config& config, const std::string& path) {
       config.redis_sentinels = list_from_toml(kRedisSentinel, path, node);
       continue;
     }
+    if (key == "web_origin") {
+      config.web_origins = list_from_toml(kWebOrigin, path, node);
+      continue;
+    }
     const std::string where = where_in_file(path, node, key.str());
     const Field* f = find_field(key.str());
     if (f == nullptr) fail(where, fmt::format("unknown key; known keys: {}", known_keys()));
@@ -438,29 +452,37 @@ struct FlagSet {
   std::vector<std::string> listen;
   std::vector<std::string> proxy_from;
   std::vector<std::string> redis_sentinel;
+  std::vector<std::string> web_origin;
   std::string texts[std::size(kFields)];
   CLI::Option* options[std::size(kFields)] = {};
 };
 
 // A repeated flag takes its last value (TakeLast), so a wrapper script's
-// setting can be overridden by whoever calls it; only --listen, --proxy-from and
-// --redis-sentinel accumulate.
+// setting can be overridden by whoever calls it; only --listen, --proxy-from,
+// --redis-sentinel and --web-origin accumulate.
 void add_options(FlagSet& flags, std::string& config_file, bool& check_only, bool& hash_password) {
   CLI::App& app = flags.app;
   app.add_option("--listen", flags.listen,
                  "listen address, repeatable: [PROTO[+tls][+proxy]://]HOST:PORT with PROTO "
-                 "plain (the default), irc or metrics; [::1]:2023 for IPv6")
+                 "plain (the default), irc, web (the chat page) or metrics; [::1]:2023 for IPv6")
       ->type_name("[PROTO://]HOST:PORT")
-      ->default_str("plain://0.0.0.0:2023 plain://[::]:2023 irc://0.0.0.0:6667 irc://[::]:6667");
+      ->default_str(
+          "plain://0.0.0.0:2023 plain://[::]:2023 irc://0.0.0.0:6667 irc://[::]:6667 "
+          "web://0.0.0.0:8080 web://[::]:8080");
   app.add_option("--proxy-from", flags.proxy_from,
                  "repeatable: an address range whose connections to +proxy listeners may "
-                 "send a PROXY header (others are closed)")
+                 "send a PROXY header (others are closed), and whose X-Forwarded-For web "
+                 "listeners believe")
       ->type_name("CIDR")
       ->default_str("127.0.0.0/8 ::1/128");
   app.add_option("--redis-sentinel", flags.redis_sentinel,
                  "repeatable: a Redis Sentinel that knows where the primary named by "
                  "--redis-master is (instead of --redis)")
       ->type_name("HOST:PORT");
+  app.add_option("--web-origin", flags.web_origin,
+                 "repeatable: an origin whose pages may open a WebSocket to web listeners, "
+                 "besides chatd's own page (others get 403)")
+      ->type_name("SCHEME://HOST[:PORT]");
   app.add_option("--config", config_file, "TOML config file; its keys are the flags' names")
       ->type_name("FILE")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -509,6 +531,9 @@ ConfigLoader ConfigLoader::from_args(int argc, const char* const* argv) {
   for (const std::string& text : flags.redis_sentinel) {
     loader.redis_sentinels_.push_back(check_sentinel(text, "--redis-sentinel"));
   }
+  for (const std::string& text : flags.web_origin) {
+    loader.web_origins_.push_back(web_origin(text, "--web-origin"));
+  }
   Config scratch;  // check each flag now, so a typo fails before anything starts
   for (std::size_t i = 0; i < std::size(kFields); ++i) {
     if (flags.options[i]->count() == 0) continue;
@@ -531,6 +556,7 @@ Config ConfigLoader::load() const {
   if (!listen_.empty()) config.listen = listen_;
   if (!proxy_from_.empty()) config.proxy_from = proxy_from_;
   if (!redis_sentinels_.empty()) config.redis_sentinels = redis_sentinels_;
+  if (!web_origins_.empty()) config.web_origins = web_origins_;
   for (const auto& [index, text] : flags_) {
     const Field& f = kFields[index];
     const std::string where = flag_name(f.key);
@@ -556,10 +582,9 @@ std::vector<reactor::Cidr> Config::default_proxy_from() {
 std::vector<ListenSpec> Config::default_listen() {
   const Scheme plain{FrontEnd::kPlain};
   const Scheme irc{FrontEnd::kIrc};
-  return {{plain, {"0.0.0.0", 2023}},
-          {plain, {"::", 2023}},
-          {irc, {"0.0.0.0", 6667}},
-          {irc, {"::", 6667}}};
+  const Scheme web{FrontEnd::kWeb};
+  return {{plain, {"0.0.0.0", 2023}}, {plain, {"::", 2023}},    {irc, {"0.0.0.0", 6667}},
+          {irc, {"::", 6667}},        {web, {"0.0.0.0", 8080}}, {web, {"::", 8080}}};
 }
 
 namespace {
@@ -616,6 +641,13 @@ std::string to_toml(const Config& config) {
     out += "# Redis Sentinels that find the primary named by redis_master\nredis_sentinel = [";
     for (std::size_t i = 0; i < config.redis_sentinels.size(); ++i) {
       out += fmt::format("{}{}", i == 0 ? "" : ", ", toml_string(config.redis_sentinels[i]));
+    }
+    out += "]\n";
+  }
+  if (!config.web_origins.empty()) {
+    out += "# origins whose pages may open a WebSocket besides chatd's own\nweb_origin = [";
+    for (std::size_t i = 0; i < config.web_origins.size(); ++i) {
+      out += fmt::format("{}{}", i == 0 ? "" : ", ", toml_string(config.web_origins[i]));
     }
     out += "]\n";
   }

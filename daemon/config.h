@@ -63,7 +63,11 @@ struct Config {
   std::uint32_t tls_handshake_timeout = 10;  // seconds
   bool tls_session_tickets = false;
   // +proxy listeners take a PROXY header only from these; others are closed.
+  // Web listeners take X-Forwarded-For only from these; from others it is ignored.
   std::vector<reactor::Cidr> proxy_from = default_proxy_from();
+  // Origins whose pages may open a WebSocket besides chatd's own page
+  // (normalize_origin: "https://chat.example.org"); others get 403.
+  std::vector<std::string> web_origins;
   // Where server bans are kept across restarts; empty: $STATE_DIRECTORY (set by
   // systemd's StateDirectory=), else nowhere (bans last until a restart).
   std::string state_dir;
@@ -131,6 +135,7 @@ class ConfigLoader {
   std::vector<ListenSpec> listen_;            // empty when --listen was not given
   std::vector<reactor::Cidr> proxy_from_;     // empty when --proxy-from was not given
   std::vector<std::string> redis_sentinels_;  // empty when --redis-sentinel was not given
+  std::vector<std::string> web_origins_;      // empty when --web-origin was not given
   // The other flags given, as (index in config.cc's key table, text): kept as
   // text so load() applies them exactly as a file value of the same key.
   std::vector<std::pair<std::size_t, std::string>> flags_;

@@ -27,18 +27,6 @@ constexpr Named kFrontEnds[] = {
     {"metrics", FrontEnd::kMetrics},
 };
 
-// The grammar is parsed in full, so a config written for a later chatd fails
-// with "not yet" rather than "invalid".
-void refuse_unbuilt(std::string_view text, const Scheme& s) {
-  auto not_yet = [&](std::string_view what) {
-    throw std::invalid_argument(fmt::format(
-        "listener scheme '{}': {} not supported by this version of chatd (it serves plain://, "
-        "irc:// and metrics://, each with +tls and +proxy)",
-        text, what));
-  };
-  if (s.front_end == FrontEnd::kWeb) not_yet("the web front end (web://) is");
-}
-
 }  // namespace
 
 std::string_view to_string(FrontEnd f) {
@@ -78,7 +66,6 @@ Scheme parse_scheme(std::string_view text) {
     rest.remove_prefix(6);
   }
   if (!rest.empty()) bad_scheme(text, fmt::format("unexpected '{}'", rest));
-  refuse_unbuilt(text, s);
   return s;
 }
 

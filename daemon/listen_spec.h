@@ -31,8 +31,7 @@ struct ListenSpec {
 };
 
 // Parses "irc", "plain+tls", ... Throws std::invalid_argument naming the text,
-// what is wrong, and what is allowed; and for a scheme this chatd cannot serve
-// yet (web, metrics), saying so.
+// what is wrong, and what is allowed.
 Scheme parse_scheme(std::string_view text);
 
 // Parses "irc://[::]:6667", "plain://0.0.0.0:2023" or "127.0.0.1:2023" (plain).

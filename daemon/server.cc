@@ -31,6 +31,11 @@ constexpr std::uint64_t kThrottleTickMs = 20;
 constexpr ConnectLimiter::Rates kOperCheckRates{1.0 / 3, 3, 1, 3};
 // Accept errors (fd exhaustion) are logged at most this often, with a count.
 constexpr std::uint64_t kAcceptErrorLogIntervalMs = 1000;
+// Metrics: scrapers and health checks, a few at a time. Web: page loads and
+// handshakes in flight (users are counted once they upgrade); 64 from one
+// address leaves room for a busy NAT or a load test from one host.
+constexpr HttpService::Limits kMetricsHttpLimits{64, 8};
+constexpr HttpService::Limits kWebHttpLimits{1024, 64};
 
 Chat::Settings chat_settings(const Config& c) {
   return {c.announce_limit, c.default_room, c.irc_max_rooms,
@@ -87,7 +92,13 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
       cloak_(config_.cloak_hosts, config_.cloak_key),
       irc_(loop, config_),
       status_(loop, [this] { return counters(); }),
-      http_(loop, [this](const reactor::HttpRequest& r) { return answer_http(r); }),
+      http_(loop, kMetricsHttpLimits,
+            [this](const reactor::HttpRequest& r) { return answer_http(r); }),
+      web_http_(
+          loop, kWebHttpLimits, [this](const reactor::HttpRequest& r) { return answer_web(r); },
+          [this](reactor::Connection& c, const reactor::HttpRequest& r) {
+            return upgrade_web(c, r);
+          }),
       bans_(config_.state_dir, Chat::wall_seconds()),
       oper_checks_(kOperCheckRates),
       throttle_timer_(loop, [this] { resume_throttled(); }),
@@ -102,6 +113,7 @@ Server::Server(reactor::Loop& loop, const ConfigLoader& loader, Config config)
   forget_timer_.start(kForgetIntervalMs, kForgetIntervalMs);
   forget_timer_.unref();
   loop_.set_limits(connection_limits(config_));
+  web_http_.set_proxies(config_.proxy_from);
   set_client_cap();
 }
 
@@ -227,52 +239,64 @@ void Server::accept(reactor::Connection& c, FrontEnd front_end) {
     if (shutting_down_ && http_listeners_.empty()) return c.close(reactor::CloseReason::kByServer);
     return http_.accept(c);
   }
+  if (front_end == FrontEnd::kWeb) {
+    if (shutting_down_) return c.close(reactor::CloseReason::kByServer);
+    return web_http_.accept(c);  // a user once it upgrades (upgrade_web)
+  }
+  if (std::optional<Refused> refused = admit(c.peer())) return refuse(c, front_end, *refused);
+  enter(c, front_end);
+}
+
+std::optional<Server::Refused> Server::admit(const reactor::PeerAddress& peer) {
+  auto refused = [&](Refusal reason, std::string why, std::string_view log_reason) {
+    stats_.refuse(reason);
+    if (!log_reason.empty()) spdlog::info("refused {}: {}", peer.to_string(), log_reason);
+    return Refused{reason, std::move(why)};
+  };
   if (shutting_down_) {
     // Taken from the accept queue by the drain (counted in one log line there).
-    return refuse(c, front_end, Refusal::kShuttingDown, "server shutting down, connect again", {});
+    return refused(Refusal::kShuttingDown, "server shutting down, connect again", {});
   }
-  switch (connect_limiter_.admit(c.peer().limit_key(), loop_.now_ms())) {
+  switch (connect_limiter_.admit(peer.limit_key(), loop_.now_ms())) {
     case ConnectLimiter::Verdict::kAdmit:
       break;
     case ConnectLimiter::Verdict::kAddressTooFast:
-      return refuse(c, front_end, Refusal::kConnectRate, refusals::kConnectingTooFast,
-                    "connect rate per address");
+      return refused(Refusal::kConnectRate, refusals::kConnectingTooFast,
+                     "connect rate per address");
     case ConnectLimiter::Verdict::kServerTooFast:
-      return refuse(c, front_end, Refusal::kTotalConnectRate, refusals::kServerBusy,
-                    "total connect rate");
+      return refused(Refusal::kTotalConnectRate, refusals::kServerBusy, "total connect rate");
   }
-  if (const ServerBan* ban = bans_.find(c.peer(), Chat::wall_seconds())) {
-    return refuse(c, front_end, Refusal::kBanned,
-                  fmt::format("banned from this server: {}", ban->reason),
-                  fmt::format("banned ({})", ban->mask.to_string()));
+  if (const ServerBan* ban = bans_.find(peer, Chat::wall_seconds())) {
+    return refused(Refusal::kBanned, fmt::format("banned from this server: {}", ban->reason),
+                   fmt::format("banned ({})", ban->mask.to_string()));
   }
   if (clients_.size() >= client_cap_) {
-    return refuse(c, front_end, Refusal::kServerFull, refusals::kServerFull, "server full");
+    return refused(Refusal::kServerFull, refusals::kServerFull, "server full");
   }
-  std::uint32_t& from_here = per_address_[c.peer().limit_key()];
-  if (config_.max_per_ip != 0 && from_here >= config_.max_per_ip) {
-    return refuse(c, front_end, Refusal::kPerAddress, refusals::kTooManyFromAddress,
-                  "per-address limit");
+  const auto it = per_address_.find(peer.limit_key());
+  if (config_.max_per_ip != 0 && it != per_address_.end() && it->second >= config_.max_per_ip) {
+    return refused(Refusal::kPerAddress, refusals::kTooManyFromAddress, "per-address limit");
   }
-  ++from_here;
+  return std::nullopt;
+}
+
+// Each session is owned by its connection and deletes itself in on_close.
+void Server::enter(reactor::Connection& c, FrontEnd front_end) {
+  ++per_address_[c.peer().limit_key()];
   ++stats_.by_protocol[protocol_index(front_end)].accepted;
-  // Each session is owned by its connection and deletes itself in on_close.
   if (front_end == FrontEnd::kIrc) {
     new IrcSession(*this, c, cloak_.host_for(c.peer()));
   } else {
-    new PlainSession(*this, c, cloak_.host_for(c.peer()));
+    new PlainSession(*this, c, front_end, cloak_.host_for(c.peer()));
   }
 }
 
 // A TLS client is refused before its handshake, so it cannot be told why: the
 // refusal must not cost the crypto it is there to save.
-void Server::refuse(reactor::Connection& c, FrontEnd front_end, Refusal reason,
-                    std::string_view why, std::string_view log_reason) {
-  stats_.refuse(reason);
-  if (!log_reason.empty()) spdlog::info("refused {}: {}", c.peer().to_string(), log_reason);
+void Server::refuse(reactor::Connection& c, FrontEnd front_end, const Refused& refused) {
   if (c.is_encrypted()) return c.close(reactor::CloseReason::kByServer);
-  c.send(front_end == FrontEnd::kIrc ? reactor::format_line("ERROR :{}", why)
-                                     : reactor::format_line("! {}", why));
+  c.send(front_end == FrontEnd::kIrc ? reactor::format_line("ERROR :{}", refused.why)
+                                     : reactor::format_line("! {}", refused.why));
   c.close_when_drained();
 }
 
@@ -351,6 +375,7 @@ void Server::shutdown() {
   listeners_.clear();
   tls_listeners_.clear();
   proxy_listeners_.clear();
+  web_http_.close_all();  // page loads; their browsers retry on the next node
   throttle_timer_.stop();
   // Clients still in their handshake are closed with the shutdown as reason.
   for (Client* c = clients_.front(); c != nullptr; c = clients_.next(*c))
@@ -413,6 +438,7 @@ void Server::apply(const Config& config) {
   config_ = config;
   for (reactor::Listener* l : proxy_listeners_)
     l->set_proxy(config_.proxy_from);
+  web_http_.set_proxies(config_.proxy_from);
   chat_.set_settings(chat_settings(config_));
   irc_.configure(config_);
   connect_limiter_.set_rates(connect_rates(config_));

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -124,10 +125,28 @@ class Server final : cluster::BackplaneHost {
   void accept(reactor::Connection& c, FrontEnd front_end);
   void on_accept_error(int uv_error);
   void on_proxy_refused(const reactor::PeerAddress& from, std::string_view why);
-  // Tells `c` why in one line and closes it; logs `log_reason` unless empty.
-  void refuse(reactor::Connection& c, FrontEnd front_end, Refusal reason, std::string_view why,
-              std::string_view log_reason);
+  // Why a new user from `peer` may not come in (counted and logged), if so:
+  // shutdown, connect rates, bans, max_clients, max_per_ip. An attempt spends
+  // a connect-rate token even when a later check refuses it.
+  struct Refused {
+    Refusal reason;
+    std::string why;  // for the user
+  };
+  std::optional<Refused> admit(const reactor::PeerAddress& peer);
+  // Makes the admitted connection a user of `front_end`.
+  void enter(reactor::Connection& c, FrontEnd front_end);
+  // Tells `c` why in one line and closes it.
+  void refuse(reactor::Connection& c, FrontEnd front_end, const Refused& refused);
   reactor::HttpResponse answer_http(const reactor::HttpRequest& request);
+  // /livez and /readyz, on metrics and web listeners alike; nothing for another path.
+  std::optional<reactor::HttpResponse> answer_health(std::string_view path) const;
+  // The web listeners (server_web.cc): the page, health, and /ws.
+  reactor::HttpResponse answer_web(const reactor::HttpRequest& request);
+  std::optional<reactor::HttpResponse> upgrade_web(reactor::Connection& c,
+                                                   const reactor::HttpRequest& request);
+  // The client's address: a --proxy-from peer's X-Forwarded-For, or the peer.
+  reactor::PeerAddress web_client(const reactor::Connection& c,
+                                  const reactor::HttpRequest& request) const;
   std::string metrics_page();
   void stop_http();
   void resume_throttled();
@@ -150,7 +169,8 @@ class Server final : cluster::BackplaneHost {
   std::vector<reactor::Listener*> proxy_listeners_;
   // metrics:// listeners outlive the others at shutdown, so /readyz can say so.
   std::vector<std::unique_ptr<reactor::Listener>> http_listeners_;
-  HttpService http_;
+  HttpService http_;      // metrics listeners
+  HttpService web_http_;  // web listeners, until a request upgrades to WebSocket
   ServerStats stats_;
   ServerBans bans_;
   ConnectLimiter oper_checks_;  // password checks, per address and in all

@@ -1,5 +1,6 @@
 // Server: the answers of its metrics listeners: /metrics, /livez, /readyz.
 #include <algorithm>
+#include <utility>
 
 #include "daemon/metrics/metrics_page.h"
 #include "daemon/metrics/prometheus_text.h"
@@ -17,21 +18,24 @@ reactor::HttpResponse Server::answer_http(const reactor::HttpRequest& request) {
   if (path == "/metrics") {
     r.content_type = PrometheusText::kContentType;
     r.body = metrics_page();
-  } else if (path == "/livez") {
-    r.body = "ok\n";
-  } else if (path == "/readyz") {
-    if (shutting_down_) {
-      r.status = 503;
-      r.body = "draining\n";
-    } else if (clients_.size() >= client_cap_) {
-      r.status = 503;
-      r.body = "full\n";
-    } else {
-      r.body = "ok\n";
-    }
+  } else if (std::optional<reactor::HttpResponse> health = answer_health(path)) {
+    r = std::move(*health);
   } else {
     r.status = 404;
     r.body = "not found: chatd serves /metrics, /livez and /readyz here\n";
+  }
+  return r;
+}
+
+std::optional<reactor::HttpResponse> Server::answer_health(std::string_view path) const {
+  reactor::HttpResponse r;
+  r.fields.emplace_back("Cache-Control", "no-store");
+  if (path != "/livez" && path != "/readyz") return std::nullopt;
+  if (path == "/readyz" && (shutting_down_ || clients_.size() >= client_cap_)) {
+    r.status = 503;
+    r.body = shutting_down_ ? "draining\n" : "full\n";
+  } else {
+    r.body = "ok\n";
   }
   return r;
 }

@@ -20,11 +20,12 @@ enum class Refusal : std::uint8_t {
   kShuttingDown,
   kProxyHeader,  // untrusted source, or a missing or malformed PROXY header
   kBanned,       // a server ban covers the address
+  kOrigin,       // a WebSocket handshake from a page of another site
   kCount
 };
 inline constexpr std::array<std::string_view, static_cast<std::size_t>(Refusal::kCount)>
     kRefusalNames = {"max_clients",   "max_per_ip",   "conn_rate", "total_conn_rate",
-                     "shutting_down", "proxy_header", "banned"};
+                     "shutting_down", "proxy_header", "banned",    "origin"};
 
 // Why a user's connection ended.
 enum class Disconnect : std::uint8_t {
@@ -62,13 +63,16 @@ inline constexpr std::array<std::string_view, static_cast<std::size_t>(Disconnec
                         "killed",
                         "banned"};
 
-// By front end: plain and IRC.
-inline constexpr std::size_t kChatProtocols = 2;
-inline constexpr std::array<std::string_view, kChatProtocols> kProtocolNames = {"plain", "irc"};
+// By front end: plain, IRC, and the browsers of the web front end.
+inline constexpr std::size_t kChatProtocols = 3;
+inline constexpr std::array<std::string_view, kChatProtocols> kProtocolNames = {"plain", "irc",
+                                                                                "web"};
 
-// The index of a chat front end (plain or IRC) in the per-protocol arrays.
+// The index of a chat front end (plain, IRC or web) in the per-protocol arrays,
+// and the connection's traffic class.
 inline std::size_t protocol_index(FrontEnd f) {
-  return f == FrontEnd::kIrc ? 1 : 0;
+  if (f == FrontEnd::kIrc) return 1;
+  return f == FrontEnd::kWeb ? 2 : 0;
 }
 
 struct ProtocolStats {

@@ -1,14 +1,49 @@
 // HTTP request-head invariants, line by line as an HTTP session feeds them: a complete
 // request is well-formed and within the limits, a refused one says why with a status the
-// server answers, and a verdict never takes more than the head limit to arrive.
+// server answers, and a verdict never takes more than the head limit to arrive. The web
+// listener's policies hold on every complete request: no Origin is always allowed, an
+// allowed one normalises, and a forwarded client is an address that reads back.
 #include "fuzz/http_checks.h"
 
+#include <stdexcept>
+
+#include "daemon/web/forwarded_for.h"
+#include "daemon/web/web_origin.h"
 #include "fuzz/line_checks.h"
+#include "reactor/address.h"
 #include "reactor/http/http_request.h"
 
 namespace chatd::fuzz {
 
 using reactor::HttpRequestParser;
+
+namespace {
+
+void check_web_policies(const reactor::HttpRequest& r) {
+  const std::string_view origin = r.field("origin");
+  const bool allowed = origin_allowed(r, {});
+  if (origin.empty()) FUZZ_CHECK(allowed);
+  if (allowed && !origin.empty()) {
+    bool normalises = true;
+    try {
+      normalize_origin(origin);
+    } catch (const std::invalid_argument&) {
+      normalises = false;
+    }
+    FUZZ_CHECK(normalises);
+  }
+  if (const std::optional<reactor::PeerAddress> client = forwarded_client(r)) {
+    bool reads_back = true;
+    try {
+      reactor::parse_cidr(client->host());
+    } catch (const std::invalid_argument&) {
+      reads_back = false;
+    }
+    FUZZ_CHECK(reads_back);
+  }
+}
+
+}  // namespace
 
 void check_http_requests(std::string_view bytes) {
   HttpRequestParser p;
@@ -34,6 +69,7 @@ void check_http_requests(std::string_view bytes) {
       FUZZ_CHECK(r.minor_version == 0 || !r.field("host").empty());
       FUZZ_CHECK(r.path().size() <= r.target.size());
       FUZZ_CHECK(head <= HttpRequestParser::kMaxHeadBytes + 2);
+      check_web_policies(r);
     }
     p.reset();
     head = 0;

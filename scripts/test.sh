@@ -2,10 +2,14 @@
 # Installs what chatd needs, then builds and runs every test twice: a g++ build
 # and a clang build under AddressSanitizer + UndefinedBehaviorSanitizer (with
 # LeakSanitizer). Also checks formatting and that daemon/ never uses libuv or
-# OpenSSL directly. The real-client tests run irssi, WeeChat and ZNC.
+# OpenSSL directly. The real-client tests run irssi, WeeChat and ZNC; the browser
+# test runs the chat page in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# puppeteer-core for the browser test, at the versions of the lock file (it
+# downloads no browser: the test drives Debian's chromium).
+npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 echo "== layering: daemon/ must not include <uv.h> or OpenSSL, or call uv_*"
 if grep -rnE '#include <uv\.h>|\buv_[a-z_]+\(|#include <openssl/' daemon/; then

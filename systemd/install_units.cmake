@@ -1,7 +1,7 @@
 # Run by `cmake --install`: installs chatd.service and the chatd@.service
 # template with ExecStart= and --config naming where this install puts chatd
 # and its config, chatd.socket,
-# chatd-irc.socket, chatd-ircs.socket and chatd-metrics.socket, and the example config unless a chatd.toml is already there (an operator's edits win).
+# chatd-irc.socket, chatd-ircs.socket, chatd-metrics.socket and chatd-web.socket, and the example config unless a chatd.toml is already there (an operator's edits win).
 # file(INSTALL) adds $DESTDIR itself.
 
 # A directory from GNUInstallDirs or the cache: relative ones are under the
@@ -34,7 +34,8 @@ foreach(unit chatd.service chatd@.service)
 endforeach()
 file(INSTALL "${CHATD_UNITS_SOURCE_DIR}/chatd.socket" "${CHATD_UNITS_SOURCE_DIR}/chatd-irc.socket"
      "${CHATD_UNITS_SOURCE_DIR}/chatd-ircs.socket"
-     "${CHATD_UNITS_SOURCE_DIR}/chatd-metrics.socket" DESTINATION "${unitdir}" PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+     "${CHATD_UNITS_SOURCE_DIR}/chatd-metrics.socket"
+     "${CHATD_UNITS_SOURCE_DIR}/chatd-web.socket" DESTINATION "${unitdir}" PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 
 if(EXISTS "$ENV{DESTDIR}${config}")
   message(STATUS "Keeping existing: $ENV{DESTDIR}${config}")

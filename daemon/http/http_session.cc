@@ -4,19 +4,25 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/http/http_service.h"
+#include "daemon/server_stats.h"
 #include "reactor/http/http_response.h"
+#include "reactor/websocket/websocket_handshake.h"
 
 namespace chatd {
 namespace {
 // A server of tiny GET responses takes no line longer than its whole head.
 constexpr std::size_t kMaxLineBytes = reactor::HttpRequestParser::kMaxHeadBytes;
-// The traffic class of HTTP connections (LoopStats::traffic); chat users use 0 and 1.
-constexpr std::uint8_t kHttpTraffic = 2;
+// The traffic class of HTTP connections (LoopStats::traffic): the one after the
+// chat protocols'.
+constexpr std::uint8_t kHttpTraffic = kChatProtocols;
+static_assert(kHttpTraffic < reactor::kTrafficClasses);
 }  // namespace
 
-HttpSession::HttpSession(HttpService& service, reactor::Connection& connection)
+HttpSession::HttpSession(HttpService& service, reactor::Connection& connection,
+                         std::string address_key)
     : service_(service),
       conn_(connection),
+      address_key_(std::move(address_key)),
       deadline_ms_(service.now_ms() + HttpService::kRequestTimeoutMs) {
   conn_.set_handler(this);
   conn_.set_telnet_filter(false);
@@ -46,6 +52,16 @@ void HttpSession::handle(reactor::HttpRequestParser::Status status) {
   }
   const reactor::HttpRequest& request = parser_.request();
   reactor::HttpResponse r;
+  if (request.method == "GET" && service_.upgrades() && reactor::asks_for_websocket(request)) {
+    std::optional<reactor::HttpResponse> refusal = service_.upgrade(conn_, request);
+    if (!refusal) {
+      service_.forget(*this);
+      delete this;
+      return;
+    }
+    refusal->close = true;
+    return answer(request, std::move(*refusal));
+  }
   if (request.method == "GET" || request.method == "HEAD") {
     r = service_.respond(request);
   } else {
@@ -53,6 +69,10 @@ void HttpSession::handle(reactor::HttpRequestParser::Status status) {
     r.body = "only GET and HEAD\n";
     r.fields.emplace_back("Allow", "GET, HEAD");
   }
+  answer(request, std::move(r));
+}
+
+void HttpSession::answer(const reactor::HttpRequest& request, reactor::HttpResponse r) {
   r.close = r.close || !request.keep_alive();
   if (!r.close && request.minor_version == 0) r.fields.emplace_back("Connection", "keep-alive");
   conn_.send(reactor::render_response(r, request.method == "HEAD"));

@@ -26,9 +26,14 @@ constexpr char kPlainRealname[] = "plain client";
 using reactor::CloseReason;
 using reactor::format_line;
 
-PlainSession::PlainSession(Server& server, reactor::Connection& connection, std::string host)
-    : Client(server, connection, FrontEnd::kPlain),
-      User(Protocol::kPlain, kPlainIdent, std::move(host), kPlainRealname, Chat::wall_seconds()) {}
+PlainSession::PlainSession(Server& server, reactor::Connection& connection, FrontEnd front_end,
+                           std::string host)
+    : Client(server, connection, front_end),
+      User(Protocol::kPlain, kPlainIdent, std::move(host), kPlainRealname, Chat::wall_seconds()) {
+  // A browser becomes a user on a connection that is ready already (its
+  // WebSocket upgrade): the reactor will not call on_ready again.
+  if (connection.is_ready()) on_ready(connection);
+}
 
 // A TLS client enters the chat only once its handshake is done, so a failed
 // handshake is never seen as a join and a quit.

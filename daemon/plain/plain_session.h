@@ -1,5 +1,6 @@
-// PlainSession: one plain-mode (nc/telnet) user: their connection, their one
-// room at most, and the dispatch of each line they type.
+// PlainSession: one plain-mode user: their connection (nc or telnet, or a
+// browser's WebSocket from the web front end, one line per text frame), their
+// one room at most, and the dispatch of each line they type.
 #pragma once
 
 #include <string>
@@ -16,7 +17,9 @@ class Chat;
 // on_close, after it has left the chat.
 class PlainSession final : public Client, public User {
  public:
-  PlainSession(Server& server, reactor::Connection& connection, std::string host);
+  // `front_end` is kPlain or kWeb: which counters the user's traffic goes to.
+  PlainSession(Server& server, reactor::Connection& connection, FrontEnd front_end,
+               std::string host);
 
   void deliver(RenderCache& cache) override;
 

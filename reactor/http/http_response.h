@@ -21,8 +21,9 @@ struct HttpResponse {
 // "OK", "Not Found", ...: the reason phrase of the statuses chatd answers.
 std::string_view reason_phrase(int status);
 
-// Status line, Date, Content-Type, Content-Length, the extra fields, Connection:
-// close when closing, and the body unless `head` (a HEAD request).
+// Status line, Date, Content-Type and Content-Length (but on a 304), the extra
+// fields, Connection: close when closing, and the body unless `head` (a HEAD
+// request).
 MessageRef render_response(const HttpResponse& r, bool head);
 
 }  // namespace chatd::reactor

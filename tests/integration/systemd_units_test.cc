@@ -91,6 +91,14 @@ TEST(SystemdUnits, ServiceIsHardenedAndEachSocketNamesItsProtocolAndPort) {
     EXPECT_TRUE(has_line(metrics, line)) << "chatd-metrics.socket lacks " << line;
   }
   EXPECT_FALSE(has_line(service, "Requires=.*chatd-metrics.socket.*"));
+  // The web page socket: both families, off until enabled.
+  const std::string web = read_file(kUnits / "chatd-web.socket");
+  for (const char* line : {"ListenStream=0.0.0.0:8080", "ListenStream=\\[::\\]:8080",
+                           "BindIPv6Only=ipv6-only", "FileDescriptorName=web",
+                           "Service=chatd.service"}) {
+    EXPECT_TRUE(has_line(web, line)) << "chatd-web.socket lacks " << line;
+  }
+  EXPECT_FALSE(has_line(service, "Requires=.*chatd-web.socket.*"));
 }
 
 // The lines from "# Identity" up to [Install]: the sandbox.
@@ -149,6 +157,7 @@ TEST(SystemdUnits, InstallPutsBinaryUnitsAndConfigUnderThePrefix) {
                            config.string() + " --node-name %l:%i --reuseport"));
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-ircs.socket"));
   EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-metrics.socket"));
+  EXPECT_TRUE(fs::exists(prefix.path / "lib/systemd/system/chatd-web.socket"));
   ASSERT_TRUE(fs::exists(config));
   EXPECT_TRUE(has_line(read_file(service), "ExecStart=" + (prefix.path / "bin/chatd").string() +
                                                " --config " + config.string()));
@@ -170,7 +179,7 @@ TEST(SystemdUnits, VerifyIsSilent) {
       run_tool({"systemd-analyze", "verify", "--man=no", (units / "chatd.service").string(),
                 (units / "chatd@.service").string(), (units / "chatd.socket").string(),
                 (units / "chatd-irc.socket").string(), (units / "chatd-ircs.socket").string(),
-                (units / "chatd-metrics.socket").string()},
+                (units / "chatd-metrics.socket").string(), (units / "chatd-web.socket").string()},
                within(30s));
   EXPECT_EQ(r.exit_code(), 0) << r.output;
   EXPECT_EQ(r.output, "");

@@ -77,7 +77,9 @@ TEST(Config, DefaultsMatchTheDesign) {
   EXPECT_FALSE(loader.check_only());
   const Config c = loader.load();
   EXPECT_EQ(listen_text(c), (std::vector<std::string>{"plain://0.0.0.0:2023", "plain://[::]:2023",
-                                                      "irc://0.0.0.0:6667", "irc://[::]:6667"}));
+                                                      "irc://0.0.0.0:6667", "irc://[::]:6667",
+                                                      "web://0.0.0.0:8080", "web://[::]:8080"}));
+  EXPECT_TRUE(c.web_origins.empty());
   EXPECT_TRUE(c.config_file.empty());
   EXPECT_EQ(c.max_clients, 100000u);
   EXPECT_EQ(c.max_per_ip, 0u);
@@ -400,6 +402,25 @@ TEST(ConfigCluster, SentinelsAreRepeatableAndGoWithAPrimaryName) {
   EXPECT_EQ(back.redis_master, "m");
   dir.write("c.toml", "redis_sentinel = \"s1\"\nredis_master = \"m\"\n");
   EXPECT_EQ(load({"--config", file}).redis_sentinels, std::vector<std::string>{"s1"});
+}
+
+TEST(ConfigWeb, OriginsAreRepeatableNormalizedAndRoundTrip) {
+  const Config c = load(
+      {"--web-origin", "HTTPS://Chat.Example.org:443", "--web-origin", "http://localhost:8080"});
+  EXPECT_EQ(c.web_origins,
+            (std::vector<std::string>{"https://chat.example.org", "http://localhost:8080"}));
+  TempDir dir;
+  const std::string file = dir.write("c.toml", "web_origin = [\"https://a.example\"]\n");
+  const Config from_file = load({"--config", file});
+  EXPECT_EQ(from_file.web_origins, std::vector<std::string>{"https://a.example"});
+  EXPECT_EQ(round_trip(from_file, dir).web_origins, from_file.web_origins);
+}
+
+TEST(ConfigWeb, ABadOriginIsNamed) {
+  EXPECT_TRUE(mentions(error_of({"--web-origin", "chat.example.org"}),
+                       {"--web-origin", "chat.example.org", "not an origin"}));
+  EXPECT_TRUE(mentions(error_of({"--web-origin", "https://chat.example.org/page"}),
+                       {"--web-origin", "no path"}));
 }
 
 TEST(ConfigCluster, BadRedisSettingsAreNamed) {

@@ -93,10 +93,12 @@ TEST(ListenSpec, RejectsEmptyProtocol) {
   EXPECT_FALSE(error_of("://1.2.3.4:70").empty());
 }
 
-TEST(ListenSpec, RejectsWebAsNotSupportedByThisVersion) {
-  const std::string e = error_of("web://0.0.0.0:8080");
-  EXPECT_TRUE(mentions(e, "not supported by this version")) << e;
-  EXPECT_TRUE(mentions(e, "web")) << e;
+TEST(ListenSpec, WebListenersParseWithTlsAndProxy) {
+  const ListenSpec web = parse_listen_spec("web://0.0.0.0:8080");
+  EXPECT_EQ(web.scheme, Scheme{FrontEnd::kWeb});
+  EXPECT_EQ(web.to_string(), "web://0.0.0.0:8080");
+  EXPECT_EQ(parse_listen_spec("web+tls://[::]:8443").scheme, (Scheme{FrontEnd::kWeb, true, false}));
+  EXPECT_EQ(parse_scheme("web+tls+proxy"), (Scheme{FrontEnd::kWeb, true, true}));
 }
 
 TEST(ListenSpec, MetricsListenersParse) {
@@ -152,12 +154,12 @@ TEST(ParseScheme, ReadsEachServedProtocol) {
   EXPECT_EQ(parse_scheme("plain"), Scheme{});
   EXPECT_EQ(parse_scheme("irc").front_end, FrontEnd::kIrc);
   EXPECT_EQ(parse_scheme("irc+proxy"), (Scheme{FrontEnd::kIrc, false, true}));
+  EXPECT_EQ(parse_scheme("web").front_end, FrontEnd::kWeb);
 }
 
 TEST(ParseScheme, ThrowsInvalidArgumentForWhatItCannotServe) {
-  EXPECT_THROW(parse_scheme("web"), std::invalid_argument);
-  EXPECT_THROW(parse_scheme("web+proxy"), std::invalid_argument);
   EXPECT_THROW(parse_scheme("IRC"), std::invalid_argument);
+  EXPECT_THROW(parse_scheme("websocket"), std::invalid_argument);
   EXPECT_THROW(parse_scheme(""), std::invalid_argument);
 }
 

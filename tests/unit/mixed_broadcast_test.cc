@@ -1,6 +1,7 @@
-// The zero-copy promise across protocols: a line said to a room of 1,000 users, half plain
-// and half IRC (some with server-time), costs one allocation per rendering variant, and every
-// recipient of a variant queues a reference to the same bytes.
+// The zero-copy promise across protocols: a line said to a room of 1,000 users, half IRC
+// (some with server-time) and half plain (some of them browsers on the web front end), costs
+// one allocation per rendering variant (the browsers' is the plain block's WebSocket form,
+// framed once), and every recipient of a variant queues a reference to the same bytes.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -23,8 +24,10 @@ constexpr std::size_t kMembers = 1000;
 // A user that renders as its front end would and queues the result, as a connection does.
 class QueuingUser final : public User {
  public:
-  QueuingUser(Protocol p, irc::Caps caps)
-      : User(p, "~u", "5f0c1e7a92b3.ip", "name", 0), caps_(caps) {
+  // `browser`: a plain user on a WebSocket, queueing the blocks' framed form as its
+  // connection does.
+  QueuingUser(Protocol p, irc::Caps caps, bool browser = false)
+      : User(p, "~u", "5f0c1e7a92b3.ip", "name", 0), caps_(caps), browser_(browser) {
     drain();
   }
 
@@ -32,7 +35,9 @@ class QueuingUser final : public User {
     const Event& e = cache.event();
     if (e.actor == this) return;
     if (protocol() == Protocol::kPlain) {
-      if (const auto& m = cache.get(variant::kPlain, render_plain)) out_.push(m);
+      if (const auto& m = cache.get(variant::kPlain, render_plain)) {
+        out_.push(browser_ ? m.websocket_form() : m);
+      }
       return;
     }
     const irc::IrcVariant v = irc::variant_for(e, caps_);
@@ -57,6 +62,7 @@ class QueuingUser final : public User {
 
  private:
   irc::Caps caps_;
+  bool browser_;
   reactor::OutputQueue out_;
 };
 
@@ -69,8 +75,9 @@ class MixedBroadcast : public ::testing::Test {
     for (std::size_t i = 0; i < kMembers; ++i) {
       const bool irc = i % 2 == 1;
       const irc::Caps caps = irc && i % 4 == 1 ? irc::kServerTime : 0;
+      const bool browser = i % 4 == 2;
       users_.push_back(
-          std::make_unique<QueuingUser>(irc ? Protocol::kIrc : Protocol::kPlain, caps));
+          std::make_unique<QueuingUser>(irc ? Protocol::kIrc : Protocol::kPlain, caps, browser));
       chat_.enter(*users_.back(), "u" + std::to_string(i));
       chat_.join(*users_.back(), "#big", {});
     }
@@ -105,9 +112,9 @@ TEST_F(MixedBroadcast, OneLineCostsOneAllocationPerVariant) {
               Chat::SayResult::kSent);
     stats = counter.stats();
   }
-  // Plain, IRC, IRC with server-time.
-  EXPECT_EQ(stats.allocations, 3u);
-  EXPECT_EQ(blocks().size(), 3u) << "every recipient of a variant queues the same block";
+  // Plain, its WebSocket form, IRC, IRC with server-time.
+  EXPECT_EQ(stats.allocations, 4u);
+  EXPECT_EQ(blocks().size(), 4u) << "every recipient of a variant queues the same block";
   for (const auto& u : users_)
     EXPECT_GT(u->queued(), 0u);
 }
@@ -128,10 +135,11 @@ TEST_F(MixedBroadcast, ARunOfLinesCostsOneBlockPerVariantForTheWholeRun) {
     chat_.flush_said();
     stats = counter.stats();
   }
-  // Three renderings, the run's list of its lines, and a rendering buffer outgrowing its
-  // stack space now and then: never one per recipient (1,000) or per line (20).
-  EXPECT_LE(stats.allocations, 8u);
-  EXPECT_EQ(blocks().size(), 3u);
+  // Three renderings and the plain one's WebSocket form (a frame per line, one block), the
+  // run's list of its lines, and a rendering buffer outgrowing its stack space now and
+  // then: never one per recipient (1,000) or per line (20).
+  EXPECT_LE(stats.allocations, 9u);
+  EXPECT_EQ(blocks().size(), 4u);
   for (const auto& u : users_) {
     const std::size_t per_line = u->protocol() == Protocol::kPlain ? 15 : 40;
     EXPECT_GT(u->queued(), 20 * per_line) << "all 20 lines arrived in the one block";
