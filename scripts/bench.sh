@@ -2,8 +2,9 @@
 # Benchmarks chatd against Redis pub/sub on this machine with chatbench: builds Release,
 # pins each server to one core and chatbench to the others, runs the standard suite, and
 # prints a markdown table (chatd, Redis, ratio, target) plus JSON files and a PNG chart.
-# Then the protocol suite: plain, IRC and a 50/50 mixed room, IRC registration and memory,
-# and chatd against chatbench_relay, the bare line relay that is its fan-out ceiling.
+# Then the protocol suite: plain, IRC, a 50/50 mixed room and WebSocket (the web front end),
+# IRC and WebSocket connections and their memory, and chatd against chatbench_relay, the
+# bare line relay that is its fan-out ceiling.
 #
 #   scripts/bench.sh [OUTDIR]        default OUTDIR: build/bench-results/YYYYmmdd-HHMMSS
 #
@@ -107,11 +108,12 @@ wait_for_log() {
 start_chatd() {
   local logfile=$LOGS/chatd-$1.log
   "${SERVER_PIN[@]}" "$CHATD" --listen 127.0.0.1:0 --listen irc://127.0.0.1:0 \
-    --announce-limit 10 >"$logfile" 2>&1 &
+    --listen web://127.0.0.1:0 --announce-limit 10 >"$logfile" 2>&1 &
   CHATD_PID=$!
-  wait_for_log "$CHATD_PID" "$logfile" "listening on irc://"
+  wait_for_log "$CHATD_PID" "$logfile" "listening on web://"
   CHATD_PORT=$(grep -o 'listening on plain://127.0.0.1:[0-9]*' "$logfile" | head -1 | sed 's/.*://')
   CHATD_IRC_PORT=$(grep -o 'listening on irc://127.0.0.1:[0-9]*' "$logfile" | head -1 | sed 's/.*://')
+  CHATD_WEB_PORT=$(grep -o 'listening on web://127.0.0.1:[0-9]*' "$logfile" | head -1 | sed 's/.*://')
 }
 
 start_relay() {
@@ -210,7 +212,7 @@ bench() {
     --server-pid "$pid" --source "$SOURCES" --json-out "$OUT/$server-$name.json" "$@" >&2
 }
 
-# bench_proto PROTO NAME ARGS...: a run against chatd in PROTO (chatd = plain, irc, mix) or
+# bench_proto PROTO NAME ARGS...: a run against chatd in PROTO (chatd = plain, irc, mix, ws) or
 # against the relay; the report is OUT/PROTO-NAME.json.
 # A room per run, named as briefly as a real one ("#b12"): IRC lines carry the room name.
 RUN_COUNT=0
@@ -220,6 +222,7 @@ bench_proto() {
   RUN_COUNT=$((RUN_COUNT + 1))
   ROOM="b$RUN_COUNT"
   [[ $proto == irc ]] && port=$CHATD_IRC_PORT
+  [[ $proto == ws ]] && port=$CHATD_WEB_PORT
   [[ $proto == relay ]] && pid=$RELAY_PID port=$RELAY_PORT
   wait_quiet
   log "$proto: $name"
@@ -258,10 +261,10 @@ keep_median() {
   done
 }
 
-# Plain, IRC and mixed rooms on one chatd, then chatd against the relay at 16 and 256
-# messages in flight, in PROTOCOL_ROUNDS rounds that alternate the protocols (each figure is
-# its median round, as the machine's noise moves single runs by 10-20%); then 10,000 IRC
-# registrations (RSS per connection).
+# Plain, IRC, mixed and WebSocket rooms on one chatd, then chatd against the relay at 16 and
+# 256 messages in flight, in PROTOCOL_ROUNDS rounds that alternate the protocols (each figure
+# is its median round, as the machine's noise moves single runs by 10-20%); then 10,000 IRC
+# registrations and 10,000 WebSocket upgrades (RSS per connection).
 protocol_runs() {
   local closed=(--duration "$DURATION" --warmup "$WARMUP" --inflight "$INFLIGHT" --size 64)
   local senders proto inflight round
@@ -270,7 +273,7 @@ protocol_runs() {
   start_relay protocols
   for round in $(seq "${PROTOCOL_ROUNDS:-3}"); do
     for senders in 1 10; do
-      for proto in chatd irc mix; do
+      for proto in chatd irc mix ws; do
         bench_proto "$proto" "p-r1000-s$senders" --receivers 1000 --senders "$senders" \
           "${closed[@]}"
         mv "$OUT/$proto-p-r1000-s$senders.json" "$OUT/rounds/$proto-p-r1000-s$senders-$round.json"
@@ -284,7 +287,7 @@ protocol_runs() {
       done
     done
   done
-  for senders in 1 10; do keep_median "p-r1000-s$senders" chatd irc mix; done
+  for senders in 1 10; do keep_median "p-r1000-s$senders" chatd irc mix ws; done
   for inflight in 16 256; do keep_median "ceiling-$inflight" chatd relay; done
   stop_relay
   stop_chatd
@@ -294,6 +297,13 @@ protocol_runs() {
   "${BENCH_PIN[@]}" "$CHATBENCH" accept --proto irc --target "127.0.0.1:$CHATD_IRC_PORT" \
     --server-pid "$CHATD_PID" --source "$SOURCES" --connections 10000 --hold 1 \
     --json-out "$OUT/irc-accept-10k.json" >&2
+  stop_chatd
+  start_chatd ws-accept
+  wait_quiet
+  log "ws: accept 10,000"
+  "${BENCH_PIN[@]}" "$CHATBENCH" accept --proto ws --target "127.0.0.1:$CHATD_WEB_PORT" \
+    --server-pid "$CHATD_PID" --source "$SOURCES" --connections 10000 --hold 1 \
+    --json-out "$OUT/ws-accept-10k.json" >&2
   stop_chatd
 }
 
@@ -522,6 +532,7 @@ protocol_table() {
     row_protocol chatd "$senders" "plain"
     row_protocol irc "$senders" "IRC"
     row_protocol mix "$senders" "50/50 mix"
+    row_protocol ws "$senders" "WebSocket"
   done
   echo
   echo "| fan-out ceiling, R=1000 S=10 (median round) | chatd deliveries/s | relay deliveries/s | chatd/relay (median of rounds) | chatd per server CPU-s | relay per server CPU-s | chatd/relay per CPU-s |"
@@ -536,6 +547,8 @@ protocol_table() {
   done
   echo
   echo "IRC accept of 10,000 (registration to 001): $(group "$(j irc-accept-10k "$R.greetings_per_s")") registrations/s, RSS $(group "$(j irc-accept-10k "$R.server_rss_per_connection_bytes")") B per idle IRC connection (target <= 1536 B)."
+  echo
+  echo "WebSocket accept of 10,000 (upgrade to greeting): $(group "$(j ws-accept-10k "$R.greetings_per_s")") upgrades/s, RSS $(group "$(j ws-accept-10k "$R.server_rss_per_connection_bytes")") B per idle WebSocket connection (target <= 1536 B)."
 }
 
 # Who used the CPU in each run: a server below ~95% with chatbench near 100% or other
@@ -579,7 +592,7 @@ redis_summary() {
       cluster_table
       echo
     fi
-    echo "### Protocols: plain, IRC and mixed rooms; chatd against the bare relay"
+    echo "### Protocols: plain, IRC, mixed and WebSocket rooms; chatd against the bare relay"
     echo
     protocol_table
     echo

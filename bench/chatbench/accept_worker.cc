@@ -15,9 +15,9 @@ AcceptWorker::AcceptWorker(AcceptShared& shared, unsigned index)
     : shared_(shared), loop_([this] { on_wake(); }) {
   const std::size_t threads = shared.workers.size();
   for (std::size_t g = index; g < shared.connections; g += threads) {
-    clients_.push_back(std::make_unique<Client>(loop_, *this,
-                                                static_cast<std::uint32_t>(clients_.size()),
-                                                shared_.common.tls_context.get()));
+    clients_.push_back(std::make_unique<Client>(
+        loop_, *this, static_cast<std::uint32_t>(clients_.size()), shared_.common.tls_context.get(),
+        shared_.common.websocket_host()));
     if (shared.opt.then_sigterm) clients_.back()->keep_open_after_eof();
     global_.push_back(g);
   }

@@ -216,7 +216,7 @@ BroadcastResult run_broadcast(const CommonOptions& common, const BroadcastOption
   BroadcastShared shared(common, opt);
   shared.targets = target_addresses(common);
   // Nodes of one chat: chatd's own protocols (kMix's two targets are one node).
-  if (common.proto == Proto::kChatd || common.proto == Proto::kIrc) {
+  if (common.proto == Proto::kChatd || common.proto == Proto::kIrc || common.proto == Proto::kWs) {
     shared.nodes = shared.targets.size();
   }
   shared.receivers = opt.receivers;

@@ -29,9 +29,9 @@ BroadcastWorker::BroadcastWorker(BroadcastShared& shared, unsigned index)
     m.global = g;
     if (g >= shared.senders) m.receiver_slot = receivers++;
     members_.push_back(std::move(m));
-    clients_.push_back(std::make_unique<Client>(loop_, *this,
-                                                static_cast<std::uint32_t>(clients_.size()),
-                                                shared_.common.tls_context.get()));
+    clients_.push_back(std::make_unique<Client>(
+        loop_, *this, static_cast<std::uint32_t>(clients_.size()), shared_.common.tls_context.get(),
+        shared_.common.websocket_host()));
     if (g < shared.senders) {
       senders_.push_back(Sender{clients_.back().get(), static_cast<std::uint32_t>(g)});
     }

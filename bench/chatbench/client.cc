@@ -10,12 +10,16 @@
 namespace chatd::bench {
 namespace {
 // Lines longer than this are dropped by the framer; no reply chatbench reads is near it.
-constexpr std::size_t kMaxLine = 16 * 1024;
+constexpr std::size_t kMaxLine = std::size_t{16} * 1024;
 }  // namespace
 
 Client::Client(WorkerLoop& loop, ClientHandler& handler, std::uint32_t index,
-               const ClientTlsContext* tls)
-    : loop_(loop), handler_(handler), tls_context_(tls), index_(index) {
+               const ClientTlsContext* tls, const std::string* websocket_host)
+    : loop_(loop),
+      handler_(handler),
+      tls_context_(tls),
+      websocket_host_(websocket_host),
+      index_(index) {
   tcp_.data = this;
   connect_req_.data = this;
   write_req_.data = this;
@@ -30,6 +34,7 @@ int Client::connect(const sockaddr* to, const sockaddr* from) {
   }
   state_ = State::kConnecting;
   if (tls_context_ != nullptr) tls_ = std::make_unique<ClientTls>(*tls_context_);
+  if (websocket_host_ != nullptr) ws_ = std::make_unique<ClientWebSocket>(*websocket_host_);
   int r = uv_tcp_open(&tcp_, fd);
   if (r == 0) r = uv_tcp_connect(&connect_req_, &tcp_, to, on_connect);
   if (r != 0) {
@@ -57,7 +62,14 @@ void Client::on_connect(uv_connect_t* req, int status) {
     c->read_tls(nullptr, 0);  // the ClientHello; on_connected once the handshake is done
     return;
   }
-  c->handler_.on_connected(*c, status);
+  if (status != 0) return c->handler_.on_connected(*c, status);
+  c->transport_ready();
+}
+
+void Client::transport_ready() {
+  if (!ws_) return handler_.on_connected(*this, 0);
+  framed_ = ws_->request();  // sent as it is: frames start after the answer
+  flush();
 }
 
 void Client::read_tls(const char* data, std::size_t n) {
@@ -75,13 +87,14 @@ void Client::read_tls(const char* data, std::size_t n) {
     return fail(UV_EPROTO);
   }
   if (!was_ready && tls_->ready()) {
-    handler_.on_connected(*this, 0);
+    transport_ready();
     if (state_ != State::kOpen) return;
   }
   if (!plain_.empty()) frame(plain_.data(), plain_.size());
 }
 
 void Client::frame(const char* data, std::size_t n) {
+  if (ws_) return read_websocket(data, n);
   struct Sink {
     Client& c;
     bool on_line(std::string_view line) {
@@ -91,6 +104,34 @@ void Client::frame(const char* data, std::size_t n) {
     bool on_overlong() { return c.state_ == State::kOpen; }
   } sink{*this};
   framer_.feed(data, n, kMaxLine, sink);
+}
+
+// The handler hears of the connection before the first frame's line: the
+// greeting often arrives in the read that brings the 101.
+void Client::read_websocket(const char* data, std::size_t n) {
+  struct Sink final : ClientWebSocket::Sink {
+    explicit Sink(Client& client) : c(client) {}
+    bool on_line(std::string_view line) override {
+      c.handler_.on_line(c, line);
+      return c.state_ == State::kOpen;
+    }
+    Client& c;
+  } sink(*this);
+  const bool was_ready = ws_->ready();
+  bool ok = ws_->feed(data, n, sink);
+  if (ok && !was_ready && ws_->ready()) {
+    handler_.on_connected(*this, 0);
+    if (state_ != State::kOpen) return;
+    ok = ws_->feed(nullptr, 0, sink);
+  }
+  if (!ok) {
+    if (!ws_->ready()) {
+      close();
+      return handler_.on_connected(*this, UV_EPROTO);
+    }
+    return fail(UV_EOF);  // the server's Close, or a frame no server sends
+  }
+  if (ws_->has_control_output()) flush();
 }
 
 void Client::on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
@@ -112,19 +153,26 @@ void Client::on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
 }
 
 void Client::flush() {
-  if (state_ != State::kOpen || pending_.empty()) return;
+  if (state_ != State::kOpen) return;
+  if (ws_ && ws_->ready()) {
+    ws_->frame(pending_, framed_);
+    pending_.clear();
+  }
+  std::string& plain = ws_ ? framed_ : pending_;
+  if (plain.empty()) return;
   if (tls_) {
     if (!tls_->ready()) return;
-    if (!tls_->encrypt(pending_)) return fail(UV_EPROTO);
-    pending_.clear();
+    if (!tls_->encrypt(plain)) return fail(UV_EPROTO);
+    plain.clear();
     tls_->take_output(cipher_);
   }
   write_out();
 }
 
-// What goes to the socket: the queue itself on TCP, its ciphertext on TLS.
+// What goes to the socket: the queue itself on TCP (its frames on a WebSocket),
+// its ciphertext on TLS.
 void Client::write_out() {
-  std::string& out = tls_ ? cipher_ : pending_;
+  std::string& out = tls_ ? cipher_ : (ws_ ? framed_ : pending_);
   if (state_ != State::kOpen || !in_flight_.empty() || out.empty()) return;
   uv_buf_t buf = uv_buf_init(out.data(), static_cast<unsigned>(out.size()));
   const int r = uv_try_write(stream(), &buf, 1);

@@ -2,7 +2,8 @@
 // chosen source address), frames what it reads into lines for its handler, and
 // writes what was queued with at most one uv_write in flight. With TLS, it counts
 // as connected once its handshake is done, and what is queued is encrypted at
-// flush().
+// flush(). With WebSocket (--proto ws, over TCP or TLS), it counts as connected
+// once the server has answered its upgrade; lines are text frames both ways.
 #pragma once
 
 #include <uv.h>
@@ -14,6 +15,7 @@
 #include <string_view>
 
 #include "bench/chatbench/client_tls.h"
+#include "bench/chatbench/client_websocket.h"
 #include "reactor/line_framer.h"
 
 namespace chatd::bench {
@@ -40,8 +42,10 @@ class ClientHandler {
 class Client {
  public:
   // `tls`: speak TLS with this context (it must outlive the client); null: TCP.
+  // `websocket_host`: upgrade to a WebSocket with this Host (it must outlive
+  // the client); null: lines.
   Client(WorkerLoop& loop, ClientHandler& handler, std::uint32_t index,
-         const ClientTlsContext* tls = nullptr);
+         const ClientTlsContext* tls = nullptr, const std::string* websocket_host = nullptr);
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
@@ -60,7 +64,9 @@ class Client {
 
   std::uint32_t index() const { return index_; }
   bool is_open() const { return state_ == State::kConnecting || state_ == State::kOpen; }
-  std::size_t unsent_bytes() const { return pending_.size() + cipher_.size() + in_flight_.size(); }
+  std::size_t unsent_bytes() const {
+    return pending_.size() + framed_.size() + cipher_.size() + in_flight_.size();
+  }
 
  private:
   enum class State : std::uint8_t { kIdle, kConnecting, kOpen, kClosing, kClosed };
@@ -70,7 +76,10 @@ class Client {
   static void on_write(uv_write_t* req, int status);
   void fail(int status);
   void read_tls(const char* data, std::size_t n);
+  // TCP connected, TLS handshake done: a WebSocket sends its upgrade, others are connected.
+  void transport_ready();
   void frame(const char* data, std::size_t n);
+  void read_websocket(const char* data, std::size_t n);
   void write_out();
   uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
 
@@ -87,6 +96,9 @@ class Client {
   std::string cipher_;     // TLS: encrypted, not yet handed to the kernel or libuv
   std::string plain_;      // TLS: decrypted from one read
   std::string in_flight_;  // owned by the uv_write in flight
+  const std::string* websocket_host_;
+  std::unique_ptr<ClientWebSocket> ws_;
+  std::string framed_;  // WebSocket: the upgrade, then pending_ as frames, not yet sent
   std::uint32_t index_;
   State state_ = State::kIdle;
 };

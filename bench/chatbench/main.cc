@@ -26,9 +26,10 @@ void add_common_options(CLI::App& sub, CommonOptions& c, std::string& proto) {
       ->capture_default_str();
   sub.add_option("--proto", proto,
                  "protocol: chatd (plain lines), irc, mix (every other connection IRC, to "
-                 "--irc-target), redis (SUBSCRIBE/PUBLISH over RESP), or relay (bench/relay)")
+                 "--irc-target), ws (plain lines over a WebSocket: --target is a web "
+                 "listener), redis (SUBSCRIBE/PUBLISH over RESP), or relay (bench/relay)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"chatd", "irc", "mix", "redis", "relay"}));
+      ->check(CLI::IsMember({"chatd", "irc", "mix", "ws", "redis", "relay"}));
   sub.add_option("--irc-target", c.irc_target, "with --proto mix: chatd's IRC address")
       ->capture_default_str();
   sub.add_option("--threads", c.threads,
@@ -166,7 +167,8 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  for (Proto p : {Proto::kChatd, Proto::kIrc, Proto::kMix, Proto::kRedis, Proto::kRelay}) {
+  for (Proto p :
+       {Proto::kChatd, Proto::kIrc, Proto::kMix, Proto::kWs, Proto::kRedis, Proto::kRelay}) {
     if (proto == to_string(p)) common.proto = p;
   }
   if (accept_opt.then_sigterm && common.server_pid <= 0) {
@@ -179,7 +181,7 @@ int run(int argc, char** argv) {
   }
   if (common.tls) {
     if (common.proto == Proto::kRedis || common.proto == Proto::kRelay) {
-      std::fputs("chatbench: --tls is for chatd's own protocols (chatd, irc, mix)\n", stderr);
+      std::fputs("chatbench: --tls is for chatd's own protocols (chatd, irc, mix, ws)\n", stderr);
       return 2;
     }
     common.tls_context =

@@ -41,6 +41,11 @@ struct CommonOptions {
   bool insecure = false;
   std::shared_ptr<const ClientTlsContext> tls_context;
 
+  // --proto ws: the Host of every upgrade request (the first target); else null.
+  const std::string* websocket_host() const {
+    return proto == Proto::kWs ? &targets.front() : nullptr;
+  }
+
   std::string targets_text() const;  // "A, B"
 };
 

@@ -1,4 +1,5 @@
-// chatd, IRC, Redis and the relay, as far as a broadcast benchmark needs them.
+// chatd (over lines or WebSocket frames), IRC, Redis and the relay, as far as a
+// broadcast benchmark needs them.
 #include "bench/chatbench/protocol.h"
 
 #include <fmt/format.h>
@@ -56,6 +57,8 @@ std::string_view to_string(Proto p) {
       return "irc";
     case Proto::kMix:
       return "mix";
+    case Proto::kWs:
+      return "ws";
     case Proto::kRedis:
       return "redis";
     case Proto::kRelay:

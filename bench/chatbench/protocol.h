@@ -11,9 +11,11 @@
 namespace chatd::bench {
 
 // kMix is chatd's plain protocol on every even connection and IRC on every odd
-// one, in the same room: a mixed room. kRelay sends lines as chatd delivers them
-// ("<nick> payload"), so a relay moves the same bytes per delivery as chatd.
-enum class Proto { kChatd, kIrc, kMix, kRedis, kRelay };
+// one, in the same room: a mixed room. kWs is chatd's plain protocol over a
+// WebSocket (chatd's web front end), one line per text frame. kRelay sends lines
+// as chatd delivers them ("<nick> payload"), so a relay moves the same bytes per
+// delivery as chatd.
+enum class Proto { kChatd, kIrc, kMix, kWs, kRedis, kRelay };
 
 std::string_view to_string(Proto p);
 

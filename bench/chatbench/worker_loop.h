@@ -13,7 +13,7 @@ namespace chatd::bench {
 
 class WorkerLoop {
  public:
-  static constexpr std::size_t kReadBufferSize = 64 * 1024;
+  static constexpr std::size_t kReadBufferSize = std::size_t{64} * 1024;
 
   // `on_wake` runs on the loop's thread after any wake() (coalesced, as libuv's
   // async handles are). Throws std::runtime_error if the loop cannot be created.

@@ -1,5 +1,6 @@
 // Smoke runs of every chatbench mode (accept; broadcast closed loop, as a sweep; broadcast
-// open loop) against the real chatd, in its plain protocol, IRC and a mixed room, and against
+// open loop) against the real chatd, in its plain protocol, IRC, a mixed room and over
+// WebSocket, and against
 // chatbench_relay, about two seconds each. They prove the tools work end to end and lose
 // nothing; no performance figure is asserted.
 #include <fcntl.h>
@@ -295,6 +296,37 @@ TEST_F(ChatbenchSmoke, IrcAndMixedRoomsDeliverEverythingInOrder) {
     EXPECT_GT(json_number(run.out, "delivered_measured").value_or(0), 0)
         << proto << ": " << run.out;
   }
+}
+
+// --proto ws: every connection upgrades on a web listener, and is greeted and
+// fed lines in text frames.
+TEST_F(ChatbenchSmoke, OverWebSocketAcceptAndBroadcastDeliverEverything) {
+  ChatdOptions o;
+  o.default_listen = false;
+  o.args = {"--listen", "web://127.0.0.1:0", "--announce-limit", "5"};
+  ChatdProcess chatd(o);
+  const std::string target = "127.0.0.1:" + std::to_string(chatd.port_of("web"));
+  const ToolRun accept =
+      run_chatbench({"accept", "--proto", "ws", "--target", target, "--connections", "200",
+                     "--window", "32", "--hold", "0.5", "--threads", "2", "--json", "--no-progress",
+                     "--server-pid", std::to_string(chatd.pid())},
+                    within(std::chrono::seconds(30)));
+  ASSERT_TRUE(accept.status && WIFEXITED(*accept.status) && WEXITSTATUS(*accept.status) == 0)
+      << accept.describe();
+  EXPECT_EQ(json_number(accept.out, "greeted"), 200) << accept.out;
+  EXPECT_NE(accept.out.find("\"failures\": {}"), std::string::npos) << accept.out;
+
+  const ToolRun broadcast = run_chatbench(
+      {"broadcast", "--proto", "ws", "--target", target, "--receivers", "30", "--senders", "3",
+       "--duration", "0.7", "--warmup", "0.3", "--threads", "2", "--json", "--no-progress"},
+      within(std::chrono::seconds(30)));
+  ASSERT_TRUE(broadcast.status && WIFEXITED(*broadcast.status) &&
+              WEXITSTATUS(*broadcast.status) == 0)
+      << broadcast.describe();
+  EXPECT_TRUE(all_zero(broadcast.out, "lost")) << broadcast.out;
+  EXPECT_TRUE(all_zero(broadcast.out, "reordered")) << broadcast.out;
+  EXPECT_EQ(count_of(broadcast.out, "\"drained\": true"), 1u) << broadcast.out;
+  EXPECT_GT(json_number(broadcast.out, "delivered_measured").value_or(0), 0) << broadcast.out;
 }
 
 // --tls: accept counts a connection greeted once its handshake and the greeting are done,
