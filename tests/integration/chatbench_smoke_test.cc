@@ -329,6 +329,25 @@ TEST_F(ChatbenchSmoke, OverWebSocketAcceptAndBroadcastDeliverEverything) {
   EXPECT_GT(json_number(broadcast.out, "delivered_measured").value_or(0), 0) << broadcast.out;
 }
 
+// --proto ws --tls: the upgrade follows the TLS handshake, on a web+tls listener.
+TEST_F(ChatbenchSmoke, OverWebSocketWithTlsEveryConnectionUpgradesAndIsGreeted) {
+  TestCerts certs;
+  ChatdOptions o;
+  o.default_listen = false;
+  o.args = tls_flags(certs.server());
+  o.args.insert(o.args.end(), {"--listen", "web+tls://127.0.0.1:0"});
+  ChatdProcess chatd(o);
+  const ToolRun run = run_chatbench(
+      {"accept", "--proto", "ws", "--tls", "--ca", certs.ca_cert(), "--target",
+       "127.0.0.1:" + std::to_string(chatd.port_of("web+tls")), "--connections", "50", "--window",
+       "16", "--hold", "0.3", "--threads", "2", "--json", "--no-progress"},
+      within(std::chrono::seconds(30)));
+  ASSERT_TRUE(run.status && WIFEXITED(*run.status) && WEXITSTATUS(*run.status) == 0)
+      << run.describe();
+  EXPECT_EQ(json_number(run.out, "greeted"), 50) << run.out;
+  EXPECT_NE(run.out.find("\"failures\": {}"), std::string::npos) << run.out;
+}
+
 // --tls: accept counts a connection greeted once its handshake and the greeting are done,
 // and a broadcast over plain+tls and irc+tls loses and reorders nothing.
 TEST_F(ChatbenchSmoke, OverTlsAcceptAndBroadcastDeliverEverything) {

@@ -12,9 +12,11 @@
 #include <utility>
 
 #include "tests/support/chatd_process.h"
+#include "tests/support/http_get.h"
 #include "tests/support/irc_client.h"
 #include "tests/support/line_client.h"
 #include "tests/support/notify_socket.h"
+#include "tests/support/websocket_client.h"
 
 namespace chatd::test {
 namespace {
@@ -87,6 +89,24 @@ TEST(SystemdListenFds, ASocketNamedIrcSpeaksIrc) {
       << chatd.log_text();
   IrcClient c = connect_irc(port, "alice");
   c.join("#lobby");
+}
+
+TEST(SystemdListenFds, ASocketNamedWebServesThePageAndItsWebSocket) {
+  SKIP_WITHOUT_LIBSYSTEMD();
+  std::uint16_t port = 0;
+  Fd listening = tcp_socket(true, port);
+  ChatdOptions o;
+  o.inherit_listen_fd = listening.fd;
+  o.env = {"LISTEN_FDNAMES=web"};
+  ChatdProcess chatd(o);
+  EXPECT_TRUE(chatd.wait_for_log(
+      "listening on web://127.0.0.1:" + std::to_string(port) + " (socket activation)", within(5s)))
+      << chatd.log_text();
+  const std::optional<HttpReply> page = http_get(port, "/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  WebSocketClient browser(port);
+  EXPECT_TRUE(browser.expect_line(starts_with("*** welcome to chatd"))) << browser.diagnostics();
 }
 
 TEST(SystemdListenFds, ASocketWithAnUnknownNameIsRefusedClearly) {

@@ -93,9 +93,9 @@ TEST(SystemdUnits, ServiceIsHardenedAndEachSocketNamesItsProtocolAndPort) {
   EXPECT_FALSE(has_line(service, "Requires=.*chatd-metrics.socket.*"));
   // The web page socket: both families, off until enabled.
   const std::string web = read_file(kUnits / "chatd-web.socket");
-  for (const char* line : {"ListenStream=0.0.0.0:8080", "ListenStream=\\[::\\]:8080",
-                           "BindIPv6Only=ipv6-only", "FileDescriptorName=web",
-                           "Service=chatd.service"}) {
+  for (const char* line :
+       {"ListenStream=0.0.0.0:8080", "ListenStream=\\[::\\]:8080", "BindIPv6Only=ipv6-only",
+        "FileDescriptorName=web", "Service=chatd.service"}) {
     EXPECT_TRUE(has_line(web, line)) << "chatd-web.socket lacks " << line;
   }
   EXPECT_FALSE(has_line(service, "Requires=.*chatd-web.socket.*"));

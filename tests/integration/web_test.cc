@@ -1,7 +1,8 @@
 // Integration tests of the web front end against the real chatd: the page and
 // its headers, health, the WebSocket handshake and its refusals, browsers and
 // nc users in one room, broken frames, 300 browsers hearing one line, a
-// browser that never reads, X-Forwarded-For and the goodbye at shutdown.
+// browser that never reads, X-Forwarded-For, the goodbye at shutdown, and all of
+// it over TLS.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -13,7 +14,11 @@
 #include "tests/support/chatd_process.h"
 #include "tests/support/fd_budget.h"
 #include "tests/support/http_get.h"
+#include "tests/support/irc_client.h"
 #include "tests/support/line_client.h"
+#include "tests/support/test_certs.h"
+#include "tests/support/tls_chatd.h"
+#include "tests/support/tls_client.h"
 #include "tests/support/websocket_client.h"
 #include "tests/support/websocket_frames.h"
 
@@ -22,19 +27,20 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// chatd with a web, a plain and a metrics listener on loopback.
+// chatd with a web, a plain, an IRC and a metrics listener on loopback.
 struct WebChatd {
   explicit WebChatd(std::vector<std::string> extra = {})
       : chatd([&] {
           ChatdOptions o;
           o.default_listen = false;
-          o.args = {"--listen",    "web://127.0.0.1:0", "--listen",
-                    "127.0.0.1:0", "--listen",          "metrics://127.0.0.1:0"};
+          o.args = {"--listen", "web://127.0.0.1:0", "--listen", "127.0.0.1:0",
+                    "--listen", "irc://127.0.0.1:0", "--listen", "metrics://127.0.0.1:0"};
           o.args.insert(o.args.end(), extra.begin(), extra.end());
           return o;
         }()),
         web(chatd.port_of("web")),
         plain(chatd.port_of("plain")),
+        irc(chatd.port_of("irc")),
         metrics(chatd.port_of("metrics")) {}
 
   std::string metrics_page() {
@@ -45,6 +51,7 @@ struct WebChatd {
   ChatdProcess chatd;
   std::uint16_t web;
   std::uint16_t plain;
+  std::uint16_t irc;
   std::uint16_t metrics;
 };
 
@@ -149,6 +156,19 @@ TEST(WebSocket, ABrowserAndAPlainUserExchangeLinesBothWays) {
   EXPECT_TRUE(ws.frame_errors().empty()) << ws.diagnostics();
   EXPECT_GT(ws.frames_received(), 3u);
   EXPECT_NE(s.metrics_page().find("chatd_connections{proto=\"web\"} 1"), std::string::npos);
+}
+
+TEST(WebSocket, ABrowserAndAnIrcUserShareARoom) {
+  WebChatd s;
+  WebSocketClient ws = browser_as(s.web, "webby");
+  IrcClient irc = connect_irc(s.irc, "ircy");
+  irc.join("#lobby");
+  EXPECT_TRUE(ws.expect_line(equals("*** ircy joined #lobby"))) << ws.diagnostics();
+  ASSERT_TRUE(ws.send_line("hello from the browser"));
+  EXPECT_TRUE(irc.expect(matches(R"(:webby!\S+ PRIVMSG #lobby :hello from the browser)")))
+      << irc.diagnostics();
+  ASSERT_TRUE(irc.send("PRIVMSG #lobby :hello from irssi's kind"));
+  EXPECT_TRUE(ws.expect_line(equals("<ircy> hello from irssi's kind"))) << ws.diagnostics();
 }
 
 TEST(WebSocket, AQuitEndsWithCloseNormal) {
@@ -303,6 +323,34 @@ TEST(WebSocket, ShutdownSaysSoThenClosesGoingAway) {
   const std::optional<int> status = s.chatd.wait_exit(within(10s));
   ASSERT_TRUE(status);
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+}
+
+TEST(WebOverTls, ThePageAndTheWebSocketAreServedOverTls) {
+  TestCerts certs;
+  ChatdOptions o;
+  o.default_listen = false;
+  o.args = tls_flags(certs.server());
+  o.args.insert(o.args.end(), {"--listen", "web+tls://127.0.0.1:0", "--listen", "127.0.0.1:0"});
+  ChatdProcess chatd(o);
+  const std::uint16_t port = chatd.port_of("web+tls");
+  ASSERT_NE(port, 0) << chatd.log_text();
+  TlsLineClient page(port, trusting(certs.ca_cert()));
+  ASSERT_TRUE(page.send_raw("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+  EXPECT_TRUE(page.expect_line(equals("HTTP/1.1 200 OK"))) << page.diagnostics();
+  EXPECT_TRUE(page.expect_line(starts_with("Content-Security-Policy: "))) << page.diagnostics();
+  EXPECT_TRUE(page.expect_line(equals("<!doctype html>"))) << page.diagnostics();
+
+  // The upgrade over TLS: the answer, then the greeting in a text frame.
+  TlsLineClient ws(port, trusting(certs.ca_cert()));
+  ASSERT_TRUE(ws.send_raw(upgrade_request(port, {})));
+  EXPECT_TRUE(ws.expect_line(equals("HTTP/1.1 101 Switching Protocols"))) << ws.diagnostics();
+  EXPECT_TRUE(ws.expect_line(equals("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")))
+      << ws.diagnostics();
+  ASSERT_TRUE(ws.send_raw(text_frame("/who")));
+  // The frames carry no newline: the welcome and the /who reply arrive as one run of bytes
+  // that ends where the server's FIN ends the connection, after /quit.
+  ASSERT_TRUE(ws.send_raw(text_frame("/quit")));
+  EXPECT_TRUE(ws.expect_line(contains("*** welcome to chatd, you are guest-"))) << ws.diagnostics();
 }
 
 }  // namespace
