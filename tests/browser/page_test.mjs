@@ -221,10 +221,15 @@ async function main() {
 
   // chatd restarts on the same port: the page comes back as webuser in #dev.
   nc.close();
+  const welcomes = async () => (await logText(page)).split('welcome to chatd').length - 1;
+  const welcomedBefore = await welcomes();
   restarting = true;
   await chatd.stop();
   await shows(page, '*** server shutting down');
   chatd = await startChatd(`web://127.0.0.1:${webPort}`);
+  // The header still shows the old session until the new one's greeting and replies.
+  await until(async () => (await welcomes()) > welcomedBefore, 'the greeting of the new chatd',
+    20000);
   await until(async () => {
     const nick = await page.$eval('#nick', (e) => e.textContent);
     const room = await page.$eval('#room', (e) => e.textContent);
