@@ -1,5 +1,5 @@
-// Server: the web listeners. GET / serves the chat page (three static files
-// embedded in the binary), /livez and /readyz as on a metrics listener, and /ws
+// Server: the web listeners. GET / serves the chat page (its files embedded in
+// the binary), /livez and /readyz as on a metrics listener, and /ws
 // upgrades to a WebSocket whose browser is a plain user: same greeting,
 // commands and limits, one line per text frame.
 #include <fmt/format.h>

@@ -187,8 +187,8 @@ function learn(line) {
     const again = wantedNick;
     setTimeout(() => { if (wantedNick === again && nick !== again) send(`/nick ${again}`); },
       NICK_RETRY_MS);
-  } else if (/^! invalid nick/.test(line)) {
-    wantedNick = nick;
+  } else if (/^! (nick taken|invalid nick)/.test(line)) {
+    wantedNick = nick;  // the nick the user has is the one to restore
   }
   showWhere();
 }
