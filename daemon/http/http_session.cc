@@ -51,7 +51,6 @@ void HttpSession::handle(reactor::HttpRequestParser::Status status) {
     return conn_.close_when_drained();
   }
   const reactor::HttpRequest& request = parser_.request();
-  reactor::HttpResponse r;
   if (request.method == "GET" && service_.upgrades() && reactor::asks_for_websocket(request)) {
     std::optional<reactor::HttpResponse> refusal = service_.upgrade(conn_, request);
     if (!refusal) {
@@ -62,6 +61,7 @@ void HttpSession::handle(reactor::HttpRequestParser::Status status) {
     refusal->close = true;
     return answer(request, std::move(*refusal));
   }
+  reactor::HttpResponse r;
   if (request.method == "GET" || request.method == "HEAD") {
     r = service_.respond(request);
   } else {

@@ -14,10 +14,7 @@ std::optional<reactor::PeerAddress> forwarded_client(const reactor::HttpRequest&
   if (const auto comma = last.rfind(','); comma != std::string_view::npos) {
     last.remove_prefix(comma + 1);
   }
-  while (!last.empty() && (last.front() == ' ' || last.front() == '\t'))
-    last.remove_prefix(1);
-  while (!last.empty() && (last.back() == ' ' || last.back() == '\t'))
-    last.remove_suffix(1);
+  last = reactor::trim_whitespace(last);
   if (last.empty() || last.find('/') != std::string_view::npos) return std::nullopt;
   try {
     const reactor::Cidr one = reactor::parse_cidr(last);

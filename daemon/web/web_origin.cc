@@ -4,18 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <stdexcept>
 
 namespace chatd {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // "host:port" without the scheme's default port, which browsers leave out of an
 // Origin but a Host may carry.
@@ -28,7 +20,7 @@ std::string without_default_port(std::string host, std::string_view scheme) {
 }  // namespace
 
 std::string normalize_origin(std::string_view text) {
-  const std::string origin = lower(text);
+  const std::string origin = reactor::ascii_lower(text);
   const auto sep = origin.find("://");
   if (sep == std::string::npos) {
     throw std::invalid_argument(fmt::format(
@@ -58,7 +50,8 @@ bool origin_allowed(const reactor::HttpRequest& request, std::span<const std::st
   }
   if (std::find(allowed.begin(), allowed.end(), origin) != allowed.end()) return true;
   const std::string scheme = origin.substr(0, origin.find("://"));
-  const std::string host = without_default_port(lower(request.field("host")), scheme);
+  const std::string host =
+      without_default_port(reactor::ascii_lower(request.field("host")), scheme);
   return !host.empty() && origin == scheme + "://" + host;
 }
 

@@ -27,25 +27,10 @@ bool is_field_value(std::string_view s) {
   });
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool has_token(std::string_view list, std::string_view token) {
   while (!list.empty()) {
     const std::size_t comma = list.find(',');
-    if (lower(trim(list.substr(0, comma))) == token) return true;
+    if (ascii_lower(trim_whitespace(list.substr(0, comma))) == token) return true;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
@@ -53,6 +38,21 @@ bool has_token(std::string_view list, std::string_view token) {
 }
 
 }  // namespace
+
+std::string_view trim_whitespace(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 bool HttpRequest::field_lists(std::string_view name, std::string_view token) const {
   return has_token(field(name), token);
@@ -150,11 +150,11 @@ HttpRequestParser::Status HttpRequestParser::field_line(std::string_view line) {
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return fail(400, "malformed header field");
   const std::string_view name = line.substr(0, colon);
-  const std::string_view value = trim(line.substr(colon + 1));
+  const std::string_view value = trim_whitespace(line.substr(colon + 1));
   if (!is_token(name)) return fail(400, "malformed header field name");
   if (!is_field_value(value)) return fail(400, "control character in a header field");
   if (request_.fields.size() == kMaxFields) return line_too_long();
-  request_.fields.emplace_back(lower(name), value);
+  request_.fields.emplace_back(ascii_lower(name), value);
   return Status::kIncomplete;
 }
 

@@ -30,6 +30,11 @@ struct HttpRequest {
   bool keep_alive() const;
 };
 
+// A field value or list item without the spaces and tabs around it (RFC 9110's OWS).
+std::string_view trim_whitespace(std::string_view s);
+// Field names, tokens and origins compare in ASCII lower case.
+std::string ascii_lower(std::string_view s);
+
 class HttpRequestParser {
  public:
   static constexpr std::size_t kMaxHeadBytes = 8192;
